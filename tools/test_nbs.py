@@ -1,0 +1,60 @@
+#!/usr/bin/env python
+"""The project's test run: nbdev's own CI checks, then every notebook, counted.
+
+1. The library is exactly what the notebooks export (`nbdev_export` leaves no diff).
+2. The notebooks are clean (`nbdev_clean` leaves no diff).
+3. Every notebook runs top to bottom in a fresh kernel (nbdev's `test_nb`, cells flagged with a
+   `tst_flags` flag skipped unless given with `--flags`), and the run ends with `N passed, N failed`.
+
+It fails when a check fails, when a notebook fails, or when no notebook was found
+(`nbdev_test` itself exits 0 in that case)."""
+import argparse, os, subprocess, sys, time
+from pathlib import Path
+
+def sh(*cmd): return subprocess.run(cmd, capture_output=True, text=True)
+
+def snapshot(paths):
+    "The bytes of every file under `paths`"
+    return {f: f.read_bytes() for p in paths for f in sorted(Path(p).rglob('*')) if f.is_file() and '__pycache__' not in f.parts}
+
+def changed_by(cmd, paths):
+    "Run `cmd` and list the files under `paths` that it created, changed or deleted"
+    before = snapshot(paths)
+    res = sh(*cmd)
+    if res.returncode: sys.exit(f"FAILED: {' '.join(cmd)}:\n{res.stdout}\n{res.stderr}")
+    after = snapshot(paths)
+    return sorted(str(f) for f in before.keys() | after.keys() if before.get(f) != after.get(f))
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--flags', default='', help='space-separated test flags to run too, e.g. "slow"')
+    p.add_argument('--n_workers', type=int, default=2, help='notebooks run in parallel')
+    p.add_argument('--path', default=None, help='a notebook or glob (default: all of nbs/)')
+    args = p.parse_args()
+    from nbdev.config import get_config
+    cfg = get_config()
+    lib, nbs = str(cfg.lib_path.relative_to(cfg.config_path)), str(cfg.nbs_path.relative_to(cfg.config_path))
+    os.chdir(cfg.config_path)
+
+    for cmd, paths, what in ((('nbdev_export',), [lib], 'the library is not what the notebooks export: run nbdev_export and commit'),
+                             (('nbdev_clean',), [nbs], 'notebooks are not clean: run nbdev_clean and commit')):
+        if left := changed_by(cmd, paths): sys.exit(f"FAILED: {what}; {cmd[0]} changed:\n" + '\n'.join(left))
+        else: print(f"{cmd[0]}: no diff", flush=True)
+
+    from fastcore.parallel import parallel
+    from nbdev.doclinks import nbglob
+    from nbdev.test import test_nb
+    files = sorted(f.absolute() for f in nbglob(args.path, as_path=True))
+    if not files: sys.exit("FAILED: no notebook was found to test")
+    print(f"testing {len(files)} notebooks with {args.n_workers} workers (skipping flags: {set(cfg.tst_flags.split()) - set(args.flags.split()) or 'none'})", flush=True)
+    start = time.time()
+    os.chdir(cfg.nbs_path)
+    results = parallel(test_nb, files, skip_flags=cfg.tst_flags.split(), force_flags=args.flags.split(),
+                       n_workers=args.n_workers, basepath=cfg.config_path, pause=0.01)
+    for f, (ok, secs) in zip(files, results): print(f"{'ok  ' if ok else 'FAIL'} {secs:6.1f} s  {f.name}")
+    n_ok = sum(ok for ok, _ in results)
+    print(f"total {time.time()-start:.0f} s")
+    print(f"{n_ok} passed, {len(files)-n_ok} failed")
+    sys.exit(0 if n_ok == len(files) else 1)
+
+if __name__ == '__main__': main()
