@@ -21,7 +21,7 @@ with warnings.catch_warnings():   # fastai's import warns that torch.jit.script 
 from .core import CLASSES, ALL_CLASSES, CODES, MASK_DIRS, PREFIXES, IMG_EXTS, DEFAULT_SIZE, class_of
 
 # %% auto #0
-__all__ = ['SPLITS', 'make_tiny_dataset', 'mask_path', 'find_items', 'read_mask_file', 'image_size', 'load_mask', 'resize_mask',
+__all__ = ['SPLITS', 'make_tiny_dataset', 'mask_path', 'find_items', 'read_mask_file', 'image_size', 'resize_mask', 'load_mask',
            'DatasetWarning', 'DatasetReport', 'check_dataset', 'read_split', 'save_split', 'get_split', 'load_image',
            'default_cache_dir', 'ResizeCache', 'ReadImage', 'ReadMask', 'SplitLookup', 'defect_datablock',
            'defect_dataloaders', 'dataset_check', 'defectseg_check']
@@ -127,16 +127,6 @@ def image_size(path) -> tuple:
     "(height, width) of the image at `path`, from its header (no decoding)"
     with Image.open(path) as im: return im.size[1], im.size[0]
 
-# %% ../nbs/01_data.ipynb #54c0dd71
-def load_mask(image_path,          # an image in a class folder
-              size=None,           # (h, w) to resize to (see `resize_mask`), or `None` for the mask's own size
-              thresh:float=0.1,    # the fraction of a pixel's footprint that must be defect, when resizing
-             ) -> np.ndarray:
-    "The 0/1 uint8 mask of the image at `image_path` (zeros for a `good` image)"
-    mp = mask_path(image_path)
-    mask = read_mask_file(mp) if mp is not None else np.zeros(image_size(image_path), np.uint8)
-    return mask if size is None else resize_mask(mask, size, thresh)
-
 # %% ../nbs/01_data.ipynb #a4028112
 def resize_mask(mask:np.ndarray,   # 0/1 mask, (H, W)
                 size,              # (h, w) to resize to
@@ -148,6 +138,16 @@ def resize_mask(mask:np.ndarray,   # 0/1 mask, (H, W)
     if mask.shape == (h, w): return mask.astype(np.uint8)
     frac = cv2.resize(mask.astype(np.float32), (w, h), interpolation=cv2.INTER_AREA)
     return (frac >= thresh - 1e-6).astype(np.uint8)
+
+# %% ../nbs/01_data.ipynb #54c0dd71
+def load_mask(image_path,          # an image in a class folder
+              size=None,           # (h, w) to resize to (see `resize_mask`), or `None` for the mask's own size
+              thresh:float=0.1,    # the fraction of a pixel's footprint that must be defect, when resizing
+             ) -> np.ndarray:
+    "The 0/1 uint8 mask of the image at `image_path` (zeros for a `good` image)"
+    mp = mask_path(image_path)
+    mask = read_mask_file(mp) if mp is not None else np.zeros(image_size(image_path), np.uint8)
+    return mask if size is None else resize_mask(mask, size, thresh)
 
 # %% ../nbs/01_data.ipynb #9c10bbcb
 class DatasetWarning(UserWarning): "A problem with a dataset that was skipped, not fixed"
