@@ -220,13 +220,14 @@ def oil(rng:np.random.Generator, # the random generator
         polys.append(_blob(rng, 32, 0.2, 3) * rng.uniform(0.25, 0.5) + (d * math.cos(a), d * math.sin(a)))
     cover = _down(_draw(_patch(h, w, k, pad), _fit(polys, h, w, pad), k), k)
     dist = cv2.distanceTransform((cover >= 0.5).astype(np.uint8), cv2.DIST_L2, 3)   # px from the edge, inside
-    rim_w = max(0.8, rng.uniform(0.012, 0.035) * min(h, w))
+    rim_w = max(0.8, rng.uniform(0.01, 0.025) * min(h, w))
     soft = cv2.GaussianBlur(cover, (0, 0), max(1., rim_w))
     gx, gy = cv2.Sobel(soft, cv2.CV_32F, 1, 0), cv2.Sobel(soft, cv2.CV_32F, 0, 1)
     a = rng.uniform(0, 2 * np.pi)
     facing = np.clip(-(gx * math.cos(a) + gy * math.sin(a)) / (np.sqrt(gx**2 + gy**2) + 1e-6), 0, 1) ** 0.5
     arcs = np.clip(0.4 + _smooth_noise(rng, *cover.shape, (4, 4), 1.5), 0, 1)
-    rim = (np.exp(-(dist - 1) / rim_w) * facing * arcs * np.clip(2 * cover - 1, 0, 1) * rng.uniform(0.7, 1.0)).astype(np.float32)
+    arcs *= np.clip(0.5 + _smooth_noise(rng, *cover.shape, (max(3, round(h / 10)), max(3, round(w / 10))), 1.5), 0, 1)  # glints
+    rim = (np.exp(-(dist - 1) / rim_w) * facing * arcs * np.clip(2 * cover - 1, 0, 1) * rng.uniform(0.9, 1.3)).clip(0, 1).astype(np.float32)
     film, opacity = np.array([rng.uniform(0, 6)] * 2 + [rng.uniform(2, 10)]), rng.uniform(0.55, 0.8)
     rim_col = np.array([rng.uniform(200, 235), rng.uniform(210, 240), 255.])
     def paint(crop):
