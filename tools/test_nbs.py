@@ -45,6 +45,8 @@ def main():
     if readme.returncode: sys.exit(f"FAILED: {readme.stderr.strip()}")
     print(readme.stdout.strip(), flush=True)
 
+    # one BLAS/OpenMP pool per worker: oversubscribed cores made torch 10x slower here (many threads waiting on each other)
+    os.environ.setdefault('OMP_NUM_THREADS', str(max(1, (os.cpu_count() or 1) // args.n_workers)))
     from fastcore.parallel import parallel
     from nbdev.doclinks import nbglob
     from nbdev.test import test_nb
