@@ -11,15 +11,16 @@ import numpy as np
 import torch
 import torch.nn as nn
 from PIL import Image, ImageOps
+from fastcore.basics import patch
 from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
 from .core import IMG_EXTS, default_device_type
 from .evaluate import resolve_checkpoint, load_checkpoint
 
 # %% auto #0
-__all__ = ['read_image', 'run_stats', 'to_input', 'tile_grid', 'blend_window', 'Predictor', 'predict_proba', 'predict', 'overlay',
-           'predict_many', 'find_images', 'output_paths', 'infer', 'defectseg_infer', 'MatrixAdaptiveAvgPool',
-           'exportable', 'export_onnx', 'onnx_session']
+__all__ = ['read_image', 'run_stats', 'to_input', 'tile_grid', 'blend_window', 'Predictor', 'overlay', 'predict_many',
+           'find_images', 'output_paths', 'infer', 'defectseg_infer', 'MatrixAdaptiveAvgPool', 'exportable',
+           'export_onnx', 'onnx_session']
 
 # %% ../nbs/07_inference.ipynb #c7d69576
 _ORIENT_SWAPS = (5, 6, 7, 8)   # EXIF orientations that turn the image by 90 degrees
@@ -174,8 +175,10 @@ def _check_threshold(threshold) -> float:
     return float(threshold)
 
 # %% ../nbs/07_inference.ipynb #67dc7831
+@patch
 @torch.inference_mode()
-def _probs(self:Predictor, rgbs) -> np.ndarray:
+def probs(self:Predictor, rgbs) -> np.ndarray:
+    "Defect probabilities (B, h, w), float32 numpy, of uint8 RGB images (h, w, 3) of one size"
     x = to_input(rgbs, self.mean, self.std)
     if self.backend == 'onnx':
         logits = torch.from_numpy(self.session.run(None, {'image': x.numpy()})[0])
@@ -186,9 +189,9 @@ def _probs(self:Predictor, rgbs) -> np.ndarray:
         with torch.autocast(self.device.type, dtype=dtype, enabled=dtype is not None):
             logits = self.model(x)
     return torch.sigmoid(logits.float())[:, 0].cpu().numpy()
-Predictor.probs = _probs
 
 # %% ../nbs/07_inference.ipynb #cd07d825
+@patch
 def _tiled_proba(self:Predictor, rgb:np.ndarray) -> np.ndarray:
     "The blended probability map of a full-resolution uint8 RGB image, tile by tile"
     H, W = rgb.shape[:2]
@@ -204,6 +207,7 @@ def _tiled_proba(self:Predictor, rgb:np.ndarray) -> np.ndarray:
             acc[t:t + th, l:l + tw] += p * self.window; weight[t:t + th, l:l + tw] += self.window
     return (acc / weight)[:H, :W]
 
+@patch
 def predict_proba(self:Predictor,
                   image, # a path, a PIL image or a numpy array
                   tiled:bool=False, # tiles of the training size at native resolution instead of the whole image shrunk
@@ -222,6 +226,7 @@ def predict_proba(self:Predictor,
     if not full_size or prob.shape == (H, W): return prob
     return cv2.resize(prob, (W, H), interpolation=cv2.INTER_LINEAR)
 
+@patch
 def predict(self:Predictor,
             image, # a path, a PIL image or a numpy array
             threshold:float|None=None, # override the predictor's threshold
@@ -232,8 +237,6 @@ def predict(self:Predictor,
     "The 0/1 uint8 defect mask of `image` at its own size: probability above the threshold"
     thr = self.threshold if threshold is None else _check_threshold(threshold)
     return (self.predict_proba(image, tiled=tiled, full_size=full_size, scale=scale) > thr).astype(np.uint8)
-
-Predictor._tiled_proba, Predictor.predict_proba, Predictor.predict = _tiled_proba, predict_proba, predict
 
 # %% ../nbs/07_inference.ipynb #6878dc18
 def overlay(rgb:np.ndarray, # uint8 RGB image (H, W, 3)
