@@ -12,6 +12,7 @@ import pandas as pd
 from PIL import Image, ImageFile
 from fastcore.basics import listify
 from fastcore.script import call_parse
+from fasttransform import Transform
 from fastprogress.fastprogress import progress_bar
 with warnings.catch_warnings():   # fastai's import warns that torch.jit.script is deprecated: not ours to fix
     warnings.filterwarnings('ignore', message='.*torch.jit.script.*', category=FutureWarning)
@@ -445,17 +446,19 @@ class ResizeCache:
     def __repr__(self): return f"ResizeCache({self.size[0]}x{self.size[1]} in {self.cache_dir})"
 
 # %% ../nbs/01_data.ipynb #51b8c60b
-class ReadImage:
+class ReadImage(Transform):
     "`get_x` for the MSD layout: the image at a path, resized (from a `ResizeCache` when given)"
+    input_types = (Path, str)  # fastai's `test_dl` (so `learn.predict`) starts the pipeline here for a `str` too, not past the resize
     def __init__(self, size=DEFAULT_SIZE, cache:ResizeCache|None=None, draft:bool=True):
-        self.size, self.cache, self.draft = tuple(size), cache, draft
-    def __call__(self, path) -> np.ndarray: return self.cache.image(path) if self.cache else load_image(path, self.size, self.draft)
+        super().__init__(); self.size, self.cache, self.draft = tuple(size), cache, draft
+    def encodes(self, path:Path|str): return self.cache.image(path) if self.cache else load_image(path, self.size, self.draft)
 
-class ReadMask:
+class ReadMask(Transform):
     "`get_y` for the MSD layout: the 0/1 mask of the image at a path, resized (from a `ResizeCache` when given)"
+    input_types = (Path, str)
     def __init__(self, size=DEFAULT_SIZE, cache:ResizeCache|None=None, mask_thresh:float=0.1):
-        self.size, self.cache, self.mask_thresh = tuple(size), cache, mask_thresh
-    def __call__(self, path) -> np.ndarray: return self.cache.mask(path) if self.cache else load_mask(path, self.size, self.mask_thresh)
+        super().__init__(); self.size, self.cache, self.mask_thresh = tuple(size), cache, mask_thresh
+    def encodes(self, path:Path|str): return self.cache.mask(path) if self.cache else load_mask(path, self.size, self.mask_thresh)
 
 class SplitLookup:
     "A splitter that looks each item up in {path: 'train'|'valid'|'test'}; returns train, valid and test indices"
