@@ -12,7 +12,7 @@ def readme_text(nb_path=root/'nbs'/'index.ipynb') -> str:
     parts = []
     for cell in json.loads(nb_path.read_text())['cells']:
         src = ''.join(cell['source']).strip()
-        if cell['cell_type'] == 'markdown': parts.append(src)
+        if cell['cell_type'] == 'markdown': parts.append(re.sub(r'\]\((?!https?:|/|#)', '](nbs/', src))  # links relative to nbs/
         elif cell['cell_type'] == 'code' and not re.search(r'^#\|\s*hide\b', src, re.M):
             code = '\n'.join(l for l in src.splitlines() if not l.startswith('#|'))
             parts.append(f"```python\n{code}\n```")
