@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from fastcore.script import call_parse
 from .core import default_device_type, device_info
-from .data import load_image
+from .data import load_image, read_split
 from .synth import make_synth
 from .evaluate import evaluate_run, load_checkpoint, predict_items, error_overlay
 

@@ -2,7 +2,8 @@
 """The project's test run: nbdev's own CI checks, then every notebook, counted.
 
 1. The library is exactly what the notebooks export (`nbdev_export` leaves no diff).
-2. The notebooks are clean (`nbdev_clean` leaves no diff), and README.md is nbs/index.ipynb as Markdown.
+2. The notebooks are clean (`nbdev_clean` leaves no diff), the library uses no undefined name (pyflakes),
+   and README.md is nbs/index.ipynb as Markdown.
 3. Every notebook runs top to bottom in a fresh kernel (nbdev's `test_nb`, cells flagged with a
    `tst_flags` flag skipped unless given with `--flags`), and the run ends with `N passed, N failed`.
 
@@ -40,6 +41,13 @@ def main():
                              (('nbdev_clean',), [nbs], 'notebooks are not clean: run nbdev_clean and commit')):
         if left := changed_by(cmd, paths): sys.exit(f"FAILED: {what}; {cmd[0]} changed:\n" + '\n'.join(left))
         else: print(f"{cmd[0]}: no diff", flush=True)
+
+    # a notebook's tests run its own definitions, which also see names imported only in test cells: an exported
+    # function that needs such a name passes its notebook and fails in the library. pyflakes finds those.
+    flakes = sh(sys.executable, '-m', 'pyflakes', lib)
+    if undefined := [l for l in flakes.stdout.splitlines() if 'undefined name' in l]:
+        sys.exit("FAILED: the library uses names it never imports or defines:\n" + '\n'.join(undefined))
+    print("library: no undefined names", flush=True)
 
     readme = sh(sys.executable, 'tools/make_readme.py', '--check')
     if readme.returncode: sys.exit(f"FAILED: {readme.stderr.strip()}")
