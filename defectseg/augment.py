@@ -11,11 +11,11 @@ import torch.nn.functional as F
 import torchvision.transforms.functional as TF
 from fastcore.script import call_parse, Param, store_true
 from fasttransform import ItemTransform
+from .core import ALL_CLASSES, CLASSES, MASK_DIRS, PREFIXES  # first: it imports fastai quietly
 from fastai.vision.augment import RandTransform, Flip, Rotate, setup_aug_tfms
 from fastai.vision.core import PILImage, PILMask
 from fastai.torch_core import TensorImage, TensorMask
 from fastprogress.fastprogress import progress_bar
-from .core import ALL_CLASSES, CLASSES, MASK_DIRS, PREFIXES
 
 # %% auto #0
 __all__ = ['PHOTOMETRIC', 'DEFAULT_AUGS', 'SCRATCH_PATTERNS', 'STAGES', 'bcg', 'gaussian_blur', 'gaussian_noise', 'specular',

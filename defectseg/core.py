@@ -4,10 +4,13 @@
 
 # %% ../nbs/00_core.ipynb #271d3fdc
 from __future__ import annotations
-import os, platform, sys
+import os, platform, sys, warnings
 from pathlib import Path
 import torch
 from fastcore.script import call_parse
+with warnings.catch_warnings():  # fastai.layers calls the deprecated torch.jit.script as it is imported: not ours to fix.
+    warnings.filterwarnings('ignore', message='.*torch.jit.script.*', category=FutureWarning)
+    import fastai.layers         # The modules that import fastai import this module first, so users never see it.
 
 # %% auto #0
 __all__ = ['CLASSES', 'ALL_CLASSES', 'CODES', 'MASK_DIRS', 'PREFIXES', 'IMG_EXTS', 'DEFAULT_SIZE', 'class_of', 'reference_path',

@@ -12,6 +12,7 @@ import numpy as np, pandas as pd, torch
 from torch import nn
 from fastcore.basics import store_attr
 from fastcore.script import call_parse, Param
+from .core import CLASSES, ALL_CLASSES, default_device_type, versions  # first: it imports fastai quietly
 from fastai.learner import Learner, load_learner
 from fastai.callback.core import Callback
 from fastai.callback.tracker import TrackerCallback, SaveModelCallback, EarlyStoppingCallback
@@ -22,7 +23,6 @@ from fastai.callback.schedule import ParamScheduler, combined_cos
 from fastai.data.transforms import Normalize
 from fastai.optimizer import Adam
 from fastai.torch_core import trainable_params, rank_distrib, num_distrib, distrib_barrier
-from .core import CLASSES, ALL_CLASSES, default_device_type, versions
 from .core import _autocast_works
 from .models import build_model, list_models, model_min_size, model_meta
 from .losses import BCEDiceLoss

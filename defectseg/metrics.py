@@ -8,8 +8,8 @@ import weakref
 from fastcore.basics import patch
 import numpy as np
 import torch
+from .core import CLASSES, ALL_CLASSES, class_of  # first: it imports fastai quietly
 from fastai.learner import Metric
-from .core import CLASSES, ALL_CLASSES, class_of
 from .losses import _plain
 
 # %% auto #0
