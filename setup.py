@@ -1,4 +1,4 @@
-"""Install defectseg from `settings.ini`, as every nbdev 2 project does.
+"""Install defectseg from `settings.ini`, as every nbdev 2 project does (pyproject.toml names only the build system).
 
 Written here rather than copied from the nbdev template: that one imports `pkg_resources`
 (gone from current setuptools) and lists Python versions only up to 3.10."""
@@ -18,6 +18,7 @@ lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 min_python = cfg['min_python']
 requirements = cfg.get('requirements', '').split()
 dev_requirements = cfg.get('dev_requirements', '').split()
+onnx_requirements = cfg.get('onnx_requirements', '').split()
 console_scripts = cfg.get('console_scripts', '').split()
 
 setuptools.setup(
@@ -40,7 +41,7 @@ setuptools.setup(
     include_package_data=True,
     python_requires=f'>={min_python}',
     install_requires=requirements,
-    extras_require={'dev': dev_requirements, 'onnx': ['onnx', 'onnxruntime']},
+    extras_require={'dev': dev_requirements, 'onnx': onnx_requirements},
     entry_points={'console_scripts': console_scripts, 'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
     zip_safe=False,
 )
