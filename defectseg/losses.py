@@ -38,10 +38,10 @@ class BCEDiceLoss:
     "`bce_weight` * BCE-with-logits + (1 - `bce_weight`) * soft Dice on a one-channel defect logit; decodes to 0/1 masks"
     def __init__(self,
                  bce_weight: float = 0.5,   # weight of the BCE term; the soft Dice term gets 1 - bce_weight
-                 threshold: float = 0.5,    # probability above which `decodes` (and the defectseg metrics) call a pixel a defect
+                 threshold: float = 0.5,    # probability above which decodes (and the defectseg metrics) call a pixel a defect
                  smooth: float = 1.0,       # added to the Dice numerator and denominator: an empty truth and prediction give loss 0
                  per_image: bool = False,   # Dice per image then averaged (True), or pooled over every pixel of the batch (False)
-                 reduction: str = 'mean',   # 'mean': one scalar; 'none': one loss per image (set by `get_preds(with_loss=True)`)
+                 reduction: str = 'mean',   # 'mean': one scalar; 'none': one loss per image (set by get_preds(with_loss=True))
                 ):
         if not 0 <= bce_weight <= 1: raise ValueError(f"bce_weight={bce_weight}: must lie between 0 and 1")
         if not 0 < threshold < 1: raise ValueError(f"threshold={threshold}: must lie strictly between 0 and 1")

@@ -72,9 +72,9 @@ def _summary(c: np.ndarray, good: np.ndarray|None) -> dict:
                 fp_empty=float((fp / n_pixels)[empty].mean()) if empty.any() else NAN)
 
 # %% ../nbs/04b_metrics.ipynb #41136264
-def summarise(counts,         # (N, 6) per-image counts from `seg_counts` (tensor or array)
-              classes=None,   # N class names (from `ALL_CLASSES`, `None` for an unknown one), or None: no per-class values
-             ) -> dict:       # `SUMMARY_KEYS` as floats, and `per_class`: {class: {same keys}}
+def summarise(counts,         # (N, 6) per-image counts from seg_counts (tensor or array)
+              classes:list|None=None,   # N class names (from ALL_CLASSES, None for an unknown one), or None: no per-class values
+             ) -> dict:       # SUMMARY_KEYS as floats, and per_class: {class: {same keys}}
     "Dice, IoU, per-defect-image Dice and IoU, precision, recall and false alarms on good images, overall and per class"
     c = np.asarray(counts.cpu() if isinstance(counts, torch.Tensor) else counts, dtype=np.int64).reshape(-1, len(COUNT_FIELDS))
     if classes is not None:
@@ -109,7 +109,7 @@ def _loader_classes(dl) -> list|None:
 # %% ../nbs/04b_metrics.ipynb #db2ae1ee
 class SegCounts:
     "Per-image counts of a split, accumulated from a `Learner`'s batches, with each image's class where it is known"
-    def __init__(self, threshold: float|None = None):  # probability threshold; None: the loss's `threshold`, else 0.5
+    def __init__(self, threshold: float|None = None):  # probability threshold; None: the loss's threshold, else 0.5
         self.threshold = threshold
         self.reset()
 
@@ -118,7 +118,7 @@ class SegCounts:
         self._counts, self._classes, self._order, self._last_pred, self._summary = [], [], None, None, None
         self.classes_known = True
 
-    def add(self, counts, classes=None):
+    def add(self, counts, classes:list|None=None):
         "Append the (N, 6) `counts` of N images and their `classes` (None: unknown)"
         counts = torch.as_tensor(counts).long().reshape(-1, len(COUNT_FIELDS))
         if classes is None: self.classes_known = False
@@ -160,9 +160,9 @@ def summary(self: SegCounts) -> dict:
 class SegMetric(Metric):
     "One value of the `summarise` of a split, overall or for class `cls`, as a fastai metric"
     def __init__(self,
-                 key: str,                       # one of `SUMMARY_KEYS`
-                 cls: str|None = None,           # a class of `ALL_CLASSES`, or None: the whole split
-                 counts: SegCounts|None = None,  # the counts to share with other metrics (a new `SegCounts` if None)
+                 key: str,                       # one of SUMMARY_KEYS
+                 cls: str|None = None,           # a class of ALL_CLASSES, or None: the whole split
+                 counts: SegCounts|None = None,  # the counts to share with other metrics (a new SegCounts if None)
                 ):
         if key not in SUMMARY_KEYS: raise ValueError(f"unknown metric {key!r}: expected one of {', '.join(SUMMARY_KEYS)}")
         if cls is not None and cls not in ALL_CLASSES: raise ValueError(f"unknown class {cls!r}: expected one of {', '.join(ALL_CLASSES)}")
@@ -179,8 +179,8 @@ class SegMetric(Metric):
     def __repr__(self): return f'SegMetric({self.name})'
 
 # %% ../nbs/04b_metrics.ipynb #94411025
-def seg_metrics(per_class: bool = True,              # add `oil_defect_dice`, `scratch_defect_dice`, `stain_defect_dice`
-                threshold: float|None = None,        # probability threshold; None: the loss's `threshold`, else 0.5
+def seg_metrics(per_class: bool = True,              # add oil_defect_dice, scratch_defect_dice, stain_defect_dice
+                threshold: float|None = None,        # probability threshold; None: the loss's threshold, else 0.5
                 keys=('dice', 'iou', 'defect_dice', 'defect_iou', 'precision', 'recall'),  # the overall values to show
                ) -> list:
     "fastai metrics for one-channel defect masks, sharing one `SegCounts`: `keys`, per-class `defect_dice`, `fp_good`"

@@ -21,10 +21,10 @@ __all__ = ['model_meta', 'VGG16_BLOCKS', 'register_model', 'list_models', 'Unkno
 # %% ../nbs/03_models.ipynb #da5fdc27
 model_meta = {}  # name -> dict(builder=..., min_size=..., description=..., splitter=..., ...)
 
-def register_model(name:str|None=None, # the registry name; the builder's own name when `None`
+def register_model(name:str|None=None, # the registry name; the builder's own name when None
                    min_size:int=32, # the smallest height and width (pixels) the model takes
-                   description:str|None=None, # one line for tables; the builder's docstring when `None`
-                   **meta): # anything else the learner needs (e.g. `splitter`), stored as it is
+                   description:str|None=None, # one line for tables; the builder's docstring when None
+                   **meta): # anything else the learner needs (e.g. splitter), stored as it is
     "Decorator: put a model builder into `model_meta` under `name` (timm-style)"
     def _register(builder):
         key = name or builder.__name__
@@ -34,7 +34,7 @@ def register_model(name:str|None=None, # the registry name; the builder's own na
     return _register
 
 # %% ../nbs/03_models.ipynb #4fdbf051
-def list_models(pattern:str='*', # an `fnmatch` pattern: 'unet*', '*net*'
+def list_models(pattern:str='*', # an fnmatch pattern: 'unet*', '*net*'
                ) -> list[str]:
     "The registered model names that match `pattern`, sorted"
     return sorted(n for n in model_meta if fnmatch.fnmatch(n, pattern))
@@ -54,8 +54,8 @@ def model_min_size(name:str) -> int:
     return _meta(name)['min_size']
 
 # %% ../nbs/03_models.ipynb #771a03b8
-def build_model(name:str, # a name from `list_models()`
-                **kwargs, # the builder's options: `n_out`, `base_channels` and the architecture's own
+def build_model(name:str, # a name from list_models()
+                **kwargs, # the builder's options: n_out, base_channels and the architecture's own
                ) -> nn.Module:
     "Build the registered model `name` with `kwargs`"
     builder = _meta(name)['builder']
@@ -84,7 +84,7 @@ def _check_input(x:torch.Tensor, name:str, min_size:int):
 
 # %% ../nbs/03_models.ipynb #4b169e76
 def count_params(model:nn.Module, # any PyTorch module
-                 trainable_only:bool=True, # count only parameters with `requires_grad`
+                 trainable_only:bool=True, # count only parameters with requires_grad
                 ) -> int:
     "The number of parameters of `model`"
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
@@ -116,7 +116,7 @@ def conv_bn_relu(c_in:int, c_out:int, # input and output channels
 # %% ../nbs/03_models.ipynb #62c45ce3
 def pad_to_multiple(x:torch.Tensor, # a (B, C, H, W) batch
                     multiple:int, # pad H and W up to multiples of this
-                    mode:str='reflect', # `F.pad`'s mode: 'reflect', 'replicate' or 'constant'
+                    mode:str='reflect', # F.pad's mode: 'reflect', 'replicate' or 'constant'
                    ) -> tuple:
     "`x` padded to multiples of `multiple`, and the index that crops a same-sized output back"
     h, w = x.shape[-2:]
