@@ -9,6 +9,7 @@
   no unannotated `=None` parameter (the docs would show `NoneType`);
 - no committed output shows a temporary-folder path, an interpreter or site-packages path, a traceback, or a warning
   printed by the `warnings` module (those carry the interpreter's file paths and go stale);
+- every notebook is in the sidebar (nbs/sidebar.yml), and the sidebar names no missing notebook;
 - all notebooks together stay under `MAX_BYTES`.
 
 `--build` runs `nbdev.serve.proc_nbs` (what `nbdev_docs` and `nbdev_preview` run before Quarto) on all of nbs/ into
@@ -87,6 +88,11 @@ def check() -> list:
                 for what, pat in BAD_OUTPUT.items():
                     if m := re.search(pat, text):
                         problems.append(f"{name} cell {i}: an output shows {what}: {text[max(0, m.start()-40):m.end()+40]!r}")
+    sidebar = nbs/'sidebar.yml'
+    listed = set(re.findall(r'^\s*-\s*(\S+\.ipynb)\s*$', sidebar.read_text(), re.M)) if sidebar.exists() else set()
+    problems += [f"{p.relative_to(nbs)}: not in nbs/sidebar.yml (the site's sidebar is custom_sidebar)" for p in notebooks()
+                 if str(p.relative_to(nbs)) not in listed]
+    problems += [f"nbs/sidebar.yml lists {n}, which does not exist" for n in sorted(listed) if not (nbs/n).exists()]
     if total > MAX_BYTES: problems.append(f"nbs/ notebooks hold {total/1e6:.2f} MB, over the {MAX_BYTES/1e6:.0f} MB budget: save photo figures as JPEG or smaller")
     return problems, total
 

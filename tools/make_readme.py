@@ -1,18 +1,29 @@
 #!/usr/bin/env python
 """Write README.md from nbs/index.ipynb (nbdev's `nbdev_readme` does this with Quarto, which these machines lack).
 
-Markdown cells are copied; code cells not marked `#| hide` become Python blocks followed by their text output.
+Markdown cells are copied, with links to pages pointed at the docs site and other relative links into nbs/; code cells not marked `#| hide` become Python blocks followed by their text output.
 `--check` exits non-zero when README.md is not what the notebook gives."""
-import json, re, sys
+import configparser, json, re, sys
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
+
+def site_url() -> str:
+    "The docs site's address, from settings.ini (doc_host + doc_baseurl)"
+    cfg = configparser.ConfigParser(delimiters=['=']); cfg.read(root/'settings.ini', encoding='utf-8')
+    return cfg['DEFAULT']['doc_host'].rstrip('/') + cfg['DEFAULT']['doc_baseurl'].rstrip('/') + '/'
+
+def fix_link(target:str) -> str:
+    "A link of the index page as README needs it: pages to the docs site, other files into nbs/"
+    if re.match(r'https?:|/|#', target): return target
+    if re.match(r'[^)#]*\.html(#|$)', target): return site_url() + target
+    return 'nbs/' + target
 
 def readme_text(nb_path=root/'nbs'/'index.ipynb') -> str:
     parts = []
     for cell in json.loads(nb_path.read_text())['cells']:
         src = ''.join(cell['source']).strip()
-        if cell['cell_type'] == 'markdown': parts.append(re.sub(r'\]\((?!https?:|/|#)', '](nbs/', src))  # links relative to nbs/
+        if cell['cell_type'] == 'markdown': parts.append(re.sub(r'\]\(([^)\s]+)\)', lambda m: f"]({fix_link(m[1])})", src))
         elif cell['cell_type'] == 'code' and not re.search(r'^#\|\s*hide\b', src, re.M):
             code = '\n'.join(l for l in src.splitlines() if not l.startswith('#|'))
             parts.append(f"```python\n{code}\n```")

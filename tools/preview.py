@@ -1,0 +1,89 @@
+#!/usr/bin/env python
+"""A local preview of the docs site without Quarto: nbdev's docs build, then nbconvert to HTML, then screenshots.
+
+    python tools/preview.py                   # _proc/ (nbdev's processed notebooks) -> _preview/*.html
+    python tools/preview.py --screenshot      # and _preview/index.png, _preview/<page>.png with headless Chromium
+    python tools/preview.py --no_build --screenshot --page inference.html
+
+The pages keep nbdev's names (`00_core.ipynb` -> `core.html`, as on the real site), so the links between pages work,
+and each page gets the sidebar of nbs/sidebar.yml. The real site is rendered by Quarto in the GitHub deploy workflow
+(`nbdev_docs`); this preview shows the same processed notebooks (show_doc signatures, hidden cells removed, outputs)
+in nbconvert's lab template, not Quarto's theme. Screenshots need Debian's `chromium` package."""
+import argparse, html, re, shutil, subprocess, sys
+from pathlib import Path
+
+root = Path(__file__).resolve().parent.parent
+CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--hide-scrollbars',
+                  '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+def page_name(nb:Path) -> str:
+    "The page nbdev gives a notebook: its name without the numeric prefix, as .html"
+    return re.sub(r'^\d+[a-zA-Z0-9]*_', '', nb.name.lower()).replace('.ipynb', '.html')
+
+def sidebar_html(current:str) -> str:
+    import yaml
+    sb = root/'nbs'/'sidebar.yml'
+    contents = yaml.safe_load(sb.read_text())['website']['sidebar']['contents'] if sb.exists() else []
+    def items(cs):
+        out = []
+        for c in cs:
+            if isinstance(c, str):
+                name = page_name(Path(c))
+                cls = ' class="here"' if name == current else ''
+                out.append(f'<li><a{cls} href="{Path(c).parent/name if "/" in c else name}">{html.escape(Path(c).stem)}</a></li>')
+            else: out.append(f'<li><b>{html.escape(c["section"])}</b><ul>{"".join(items(c.get("contents", [])))}</ul></li>')
+        return out
+    return f'<nav class="dsnav"><a href="index.html"><b>defectseg</b></a><ul>{"".join(items(contents))}</ul></nav>'
+
+STYLE = """<style>.dsnav{position:fixed;top:0;left:0;width:210px;height:100%;overflow:auto;font:13px sans-serif;
+padding:10px;background:#f6f7f9;border-right:1px solid #ddd}.dsnav ul{padding-left:14px;margin:4px 0}.dsnav a{color:#2c6fbb;
+text-decoration:none}.dsnav a.here{font-weight:bold;color:#000}body{margin-left:235px!important}</style>"""
+
+def build():
+    from nbdev.serve import proc_nbs
+    proc_nbs(force=True)
+
+def render(out:Path):
+    from nbconvert import HTMLExporter
+    import nbformat
+    proc = root/'_proc'
+    if not proc.exists(): sys.exit("no _proc/ folder: run without --no_build first")
+    shutil.rmtree(out, ignore_errors=True); out.mkdir()
+    exporter = HTMLExporter(template_name='lab')
+    pages = []
+    for nb_path in sorted(proc.rglob('*.ipynb')):
+        nb = nbformat.read(nb_path, as_version=4)
+        for c in nb.cells:   # Quarto's own directives and cell options would show as code: drop the directive lines
+            c.source = '\n'.join(l for l in c.source.splitlines() if not l.startswith('#|'))
+        body, _ = exporter.from_notebook_node(nb)
+        name = page_name(nb_path)
+        dest = out/nb_path.relative_to(proc).parent/name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        body = body.replace('<body', STYLE + '<body', 1)
+        body = re.sub(r'(<body[^>]*>)', lambda m: m[1] + sidebar_html(name), body, count=1)
+        dest.write_text(body); pages.append(dest)
+    for img in (root/'nbs'/'images').glob('*'): (out/'images').mkdir(exist_ok=True); shutil.copy2(img, out/'images'/img.name)
+    print(f"wrote {len(pages)} pages into {out.relative_to(root)}/ (open {out.relative_to(root)}/index.html)")
+    return pages
+
+def screenshot(page:Path, png:Path, width:int=1400, height:int=2200):
+    chrome = shutil.which('chromium') or shutil.which('chromium-browser') or shutil.which('google-chrome')
+    if chrome is None: sys.exit("screenshots need headless Chromium: apt-get install chromium")
+    subprocess.run([chrome, *CHROMIUM_FLAGS, f'--user-data-dir={png.parent/".chromium"}', f'--window-size={width},{height}',
+                    f'--screenshot={png}', page.as_uri()], check=True, capture_output=True, timeout=120)
+    print(f"screenshot of {page.name}: {png.relative_to(root)}")
+
+if __name__ == '__main__':
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--no_build', action='store_true', help="reuse _proc/ instead of running nbdev's docs build")
+    p.add_argument('--out', default='_preview', help='the folder for the HTML pages (replaced)')
+    p.add_argument('--screenshot', action='store_true', help='take PNG screenshots of the index page and --page')
+    p.add_argument('--page', default='inference.html', help='the API page to screenshot besides index.html')
+    args = p.parse_args()
+    if not args.no_build: build()
+    out = root/args.out
+    render(out)
+    if args.screenshot:
+        for name in ('index.html', args.page):
+            if not (out/name).exists(): sys.exit(f"--page {name}: no such page in {args.out}/")
+            screenshot(out/name, out/name.replace('.html', '.png'))
