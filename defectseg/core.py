@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #271d3fdc
 from __future__ import annotations
-import os, platform, sys, warnings
+import functools, os, platform, sys, warnings
 from pathlib import Path
 import torch
 from fastcore.script import call_parse
@@ -14,7 +14,7 @@ with warnings.catch_warnings():  # fastai.layers calls the deprecated torch.jit.
 
 # %% auto #0
 __all__ = ['CLASSES', 'ALL_CLASSES', 'CODES', 'MASK_DIRS', 'PREFIXES', 'IMG_EXTS', 'DEFAULT_SIZE', 'class_of', 'reference_path',
-           'default_device_type', 'device_info', 'versions', 'defectseg_info']
+           'default_device_type', 'device_info', 'versions', 'defectseg_info', 'cli_errors']
 
 # %% ../nbs/00_core.ipynb #c81785a3
 CLASSES = ('oil', 'scratch', 'stain')          # the defect classes, in the order used by every table
@@ -95,3 +95,14 @@ def defectseg_info():
     info = device_info()
     print(f"{'device':>14}: {info['device']} ({info['name']}), {info['cpu_threads']} CPU threads")
     for p in ('bf16', 'fp16'): print(f"{p:>14}: {'works' if info[p] else 'not available'}")
+
+# %% ../nbs/00_core.ipynb #d77e6797
+def cli_errors(f):
+    "Decorate a console script: a user's mistake becomes one line `<command>: <message>` on stderr and exit status 2"
+    @functools.wraps(f)
+    def _cli(*args, **kwargs):
+        try: return f(*args, **kwargs)
+        except (ValueError, OSError, ImportError) as e:
+            print(f"{f.__name__}: {e}", file=sys.stderr)
+            raise SystemExit(2) from None
+    return _cli

@@ -9,23 +9,23 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pandas as pd
-from PIL import Image, ImageFile
+from PIL import Image, ImageFile, ImageOps
 from fastcore.basics import listify
 from fastcore.script import call_parse
-from fasttransform import Transform
+from fasttransform import Transform, Pipeline
 from fastprogress.fastprogress import progress_bar
 with warnings.catch_warnings():   # fastai's import warns that torch.jit.script is deprecated: not ours to fix
     warnings.filterwarnings('ignore', message='.*torch.jit.script.*', category=FutureWarning)
     from fastai.data.block import DataBlock
-    from fastai.data.transforms import Normalize
+    from fastai.data.transforms import Normalize, IntToFloatTensor
     from fastai.vision.data import ImageBlock, MaskBlock, imagenet_stats
 from .core import CLASSES, ALL_CLASSES, CODES, MASK_DIRS, PREFIXES, IMG_EXTS, DEFAULT_SIZE, class_of
 
 # %% auto #0
 __all__ = ['SPLITS', 'make_tiny_dataset', 'mask_path', 'find_items', 'read_mask_file', 'image_size', 'resize_mask', 'load_mask',
-           'DatasetWarning', 'DatasetReport', 'check_dataset', 'read_split', 'save_split', 'get_split', 'load_image',
-           'default_cache_dir', 'ResizeCache', 'ReadImage', 'ReadMask', 'SplitLookup', 'defect_datablock',
-           'defect_dataloaders', 'dataset_check', 'defectseg_check']
+           'DatasetWarning', 'DatasetReport', 'check_dataset', 'read_split', 'save_split', 'get_split', 'read_image',
+           'load_image', 'default_cache_dir', 'ResizeCache', 'ReadImage', 'ReadMask', 'SplitLookup', 'defect_datablock',
+           'normalize_stats', 'input_tfms', 'defect_dataloaders', 'dataset_check', 'defectseg_check']
 
 # %% ../nbs/01_data.ipynb #3ae7aec3
 def _draw_defect(cls, shape, rng) -> np.ndarray:
@@ -367,17 +367,71 @@ def get_split(base_path,                # the dataset root
     res = pd.concat([kept, pd.DataFrame(new_rows, columns=old.columns)], ignore_index=True) if new_rows else kept
     return _typed(res.sort_values('file').reset_index(drop=True))
 
+# %% ../nbs/01_data.ipynb #9985fc40
+_ORIENT_SWAPS = (5, 6, 7, 8)   # EXIF orientations that turn the image by 90 degrees
+
+def _as_rgb(im:Image.Image) -> np.ndarray:
+    "The pixels of a PIL image as uint8 RGB (H, W, 3), 16-bit and 32-bit grey scaled to 8 bit"
+    if im.mode.startswith('I;16') or im.mode == 'I':
+        a = np.asarray(im).astype(np.float32) / 257.
+        return np.repeat(np.clip(a + 0.5, 0, 255).astype(np.uint8)[..., None], 3, axis=-1)
+    if im.mode == 'F': return np.repeat(np.clip(np.asarray(im), 0, 255).astype(np.uint8)[..., None], 3, axis=-1)
+    return np.asarray(im.convert('RGB'))
+
+def _array_to_rgb(a:np.ndarray) -> np.ndarray:
+    "A numpy image as uint8 RGB (H, W, 3)"
+    if a.ndim == 3 and a.shape[-1] == 1: a = a[..., 0]
+    if not (a.ndim == 2 or (a.ndim == 3 and a.shape[-1] in (3, 4))):
+        raise ValueError(f"an image array must be (H, W), (H, W, 1), (H, W, 3) or (H, W, 4), got shape {a.shape}")
+    if a.dtype == np.bool_: a = a.astype(np.uint8) * 255
+    elif a.dtype == np.uint16: a = np.clip(a.astype(np.float32) / 257. + 0.5, 0, 255).astype(np.uint8)
+    elif np.issubdtype(a.dtype, np.floating):
+        if a.size and (np.nanmin(a) < 0 or np.nanmax(a) > 1):
+            raise ValueError(f"a float image array must hold values in [0, 1], got {np.nanmin(a):g} to {np.nanmax(a):g}")
+        a = np.clip(np.nan_to_num(a) * 255 + 0.5, 0, 255).astype(np.uint8)
+    elif a.dtype != np.uint8: raise ValueError(f"an image array must be uint8, uint16, bool or float, got {a.dtype}")
+    if a.ndim == 2: a = np.repeat(a[..., None], 3, axis=-1)
+    return np.ascontiguousarray(a[..., :3])
+
 # %% ../nbs/01_data.ipynb #fc0442b1
-def load_image(path,               # an image file
-               size=None,          # (h, w) to resize to, or `None` for its own size
-               draft:bool=True,    # decode JPEGs at a reduced scale first when that stays at least `size` (much faster)
-              ) -> np.ndarray:
-    "The image at `path` as uint8 RGB (H, W, 3), resized with Pillow's antialiased bilinear filter"
-    with Image.open(path) as im:
-        if size is not None and draft and im.format == 'JPEG': im.draft('RGB', (size[1], size[0]))
-        im = im.convert('RGB')
+def read_image(image,               # a path, a PIL image or a numpy array
+               size:tuple|None=None, # (h, w) to resize to, or None for the full-resolution image
+               draft:bool=True,     # decode a JPEG at a reduced scale (1/2, 1/4, 1/8) when that stays at least size
+              ) -> tuple:
+    "(uint8 RGB (h, w, 3) pixels, (H, W) of the upright original) of `image`, resized to `size`"
+    if isinstance(image, np.ndarray):
+        rgb = _array_to_rgb(image)
+        orig = rgb.shape[:2]
+        if size is not None and orig != tuple(size): rgb = np.asarray(Image.fromarray(rgb).resize((size[1], size[0]), Image.BILINEAR))
+        return rgb, orig
+    if isinstance(image, Image.Image): im, path = image, None
+    elif isinstance(image, (str, Path)):
+        path = Path(image)
+        if not path.is_file(): raise FileNotFoundError(f"{path}: no such image file")
+        try: im = Image.open(path)
+        except Exception as e: raise ValueError(f"{path}: not a readable image ({type(e).__name__}: {e})") from None
+    else: raise ValueError(f"expected an image path, a PIL image or a numpy array, got {type(image).__name__}")
+    try:
+        turned = im.getexif().get(0x0112, 1) in _ORIENT_SWAPS
+        w, h = im.size
+        orig = (w, h) if turned else (h, w)
+        if size is not None and draft and im.format == 'JPEG' and path is not None:
+            im.draft('RGB', (size[0], size[1]) if turned else (size[1], size[0]))
+        im = ImageOps.exif_transpose(im)
+        im = Image.fromarray(_as_rgb(im)) if im.mode.startswith('I') or im.mode == 'F' else im.convert('RGB')
         if size is not None and im.size != (size[1], size[0]): im = im.resize((size[1], size[0]), Image.BILINEAR)
-        return np.asarray(im)
+        return np.asarray(im), orig
+    except (OSError, SyntaxError, ValueError) as e:
+        raise ValueError(f"{path or 'the image'}: cannot decode it, the file is corrupt or truncated ({type(e).__name__}: {e})") from None
+    finally:
+        if path is not None: im.close()
+
+def load_image(image,                # a path, a PIL image or a numpy array
+               size:tuple|None=None, # (h, w) to resize to, or None for its own size
+               draft:bool=True,      # see read_image
+              ) -> np.ndarray:
+    "The pixels of `image` as uint8 RGB (H, W, 3), upright and resized with Pillow's antialiased bilinear filter"
+    return read_image(image, size, draft)[0]
 
 # %% ../nbs/01_data.ipynb #02d37d23
 def default_cache_dir() -> Path:
@@ -469,19 +523,34 @@ class SplitLookup:
         return [idx[s] for s in SPLITS]
 
 # %% ../nbs/01_data.ipynb #02163b9b
-def defect_datablock(splitter=None,            # e.g. `SplitLookup`; default fastai's random 80/20 split
+def defect_datablock(splitter=None,            # e.g. SplitLookup; default fastai's random 80/20 split
                      img_size=DEFAULT_SIZE,    # (h, w) of the images and masks
                      cache:ResizeCache|None=None,  # where resized images and masks are kept, if anywhere
-                     mask_thresh:float=0.1,    # see `resize_mask`
+                     mask_thresh:float=0.1,    # see resize_mask
                      item_tfms=None,           # applied after the resize
-                     batch_tfms=None,          # applied before the ImageNet normalisation
-                     draft:bool=True,          # see `load_image`
+                     batch_tfms=None,          # applied before the normalisation
+                     draft:bool=True,          # see read_image
+                     stats:tuple|None=None,    # (mean, std) of the normalisation; None for ImageNet's
                     ) -> DataBlock:
-    "A `DataBlock` of (image, 0/1 mask) from image paths, resized to `img_size`, normalised with ImageNet statistics"
+    "A `DataBlock` of (image, 0/1 mask) from image paths, resized to `img_size`, normalised with `stats`"
     kw = dict(splitter=splitter) if splitter is not None else {}
     return DataBlock(blocks=(ImageBlock, MaskBlock(codes=CODES)), get_x=ReadImage(img_size, cache, draft),
                      get_y=ReadMask(img_size, cache, mask_thresh),
-                     item_tfms=item_tfms, batch_tfms=[*listify(batch_tfms), Normalize.from_stats(*imagenet_stats)], **kw)
+                     item_tfms=item_tfms, batch_tfms=[*listify(batch_tfms), Normalize.from_stats(*(stats or imagenet_stats))], **kw)
+
+def normalize_stats(dls) -> dict|None:
+    "The mean and std of the `Normalize` in `dls`' batch transforms, as lists (`None` without one)"
+    for t in dls.after_batch.fs:
+        if isinstance(t, Normalize): return dict(mean=t.mean.flatten().tolist(), std=t.std.flatten().tolist())
+    return None
+
+def input_tfms(stats:tuple|None=None, # (mean, std) of the normalisation; None for ImageNet's
+               device=None,           # where the batches will be
+              ) -> Pipeline:
+    "The batch transforms of `defect_datablock` that turn uint8 images into the network's input: `IntToFloatTensor`, then `Normalize`"
+    norm = Normalize.from_stats(*(stats or imagenet_stats), cuda=False)
+    if device is not None: norm.mean, norm.std = norm.mean.to(device), norm.std.to(device)
+    return Pipeline([IntToFloatTensor(), norm])
 
 # %% ../nbs/01_data.ipynb #7509ff44
 def defect_dataloaders(base_path,               # the dataset root
@@ -493,11 +562,12 @@ def defect_dataloaders(base_path,               # the dataset root
                        cache=False,             # `True` (default cache folder), a folder, or a `ResizeCache`
                        num_workers:int=0,       # DataLoader worker processes
                        item_tfms=None,          # applied after the resize
-                       batch_tfms=None,         # applied before the ImageNet normalisation
+                       batch_tfms=None,         # applied before the normalisation
                        strict:bool=False,       # refuse a dataset with any problem instead of skipping bad images
                        device=None,             # where batches go (fastai's default: the GPU when there is one)
                        mask_thresh:float=0.1,   # see `resize_mask`
-                       draft:bool=True,         # see `load_image`
+                       draft:bool=True,         # see read_image
+                       stats:tuple|None=None,   # (mean, std) of the normalisation; None for ImageNet's
                        valid_pct:float=0.15,    # see `get_split`
                        test_pct:float=0.15,     # see `get_split`
                        **kwargs,                # passed to `DataBlock.dataloaders`
@@ -518,7 +588,7 @@ def defect_dataloaders(base_path,               # the dataset root
     if cache: cache.build(split_of)
     splitter = SplitLookup(split_of)
     if counts['test'] == 0: splitter = lambda items, f=splitter: f(items)[:2]
-    dblock = defect_datablock(splitter, img_size, cache or None, mask_thresh, item_tfms, batch_tfms, draft)
+    dblock = defect_datablock(splitter, img_size, cache or None, mask_thresh, item_tfms, batch_tfms, draft, stats)
     dls = dblock.dataloaders(list(split_of), bs=bs, num_workers=num_workers, device=device, **kwargs)
     dls.split, dls.report = split, report
     return dls

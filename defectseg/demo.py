@@ -5,13 +5,18 @@
 # %% ../nbs/09_demo.ipynb #35dad8c6
 from __future__ import annotations
 import json, os, shutil, sys, time
+from contextlib import contextmanager
 from pathlib import Path
-import numpy as np
+from PIL import Image
+from fastcore.meta import delegates
 from fastcore.script import call_parse
-from .core import default_device_type, device_info
-from .data import load_image, read_split
+from .core import default_device_type, device_info, cli_errors  # first: it imports fastai quietly
+from .data import read_split
 from .synth import make_synth
-from .evaluate import evaluate_run, load_checkpoint, predict_items, error_overlay
+from .training import train
+from .evaluate import evaluate_run
+from .run import Run
+from .inference import predict_many, overlay
 
 # %% auto #0
 __all__ = ['DEMO_CONFIGS', 'DEMO_ENTRIES', 'demo_config', 'prepare_demo_dir', 'predict_examples', 'demo', 'defectseg_demo']
@@ -58,58 +63,44 @@ def prepare_demo_dir(out_dir, # the outputs folder; the demo goes to <out_dir>/d
     return demo_dir
 
 # %% ../nbs/09_demo.ipynb #f31d2e7e
-def predict_examples(run, # the run folder
+def predict_examples(run, # the run folder (or anything defectseg.run.Run reads)
                      images, # image files
                      out, # the folder for <stem>_overlay.png
-                     use_predictor:bool=True # the inference module's `Predictor` where it is installed
+                     precision:str='auto', # the Predictor's precision
                     ) -> list:
     "Predict `images` with the run's best model; write an overlay per image to `out`; return the files written"
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    images, written = [Path(p) for p in images], []
-    try:
-        if not use_predictor: raise ImportError
-        from defectseg.inference import Predictor, overlay
-    except ImportError: Predictor = None
-    if Predictor is not None:
-        predictor = Predictor.from_run(run)
-        pictures = [overlay(load_image(p), predictor.predict(p)) for p in images]
-    else:
-        model, cfg = load_checkpoint(run)
-        size = (cfg['img_h'], cfg['img_w'])
-        pred = predict_items(model, images, size, cfg.get('normalize'), threshold=cfg.get('threshold', 0.5), progress=False)
-        pictures = [error_overlay(load_image(p, size), np.zeros(size, np.uint8), (pr.numpy() > 255 * cfg.get('threshold', 0.5)).astype(np.uint8))
-                    for p, pr in zip(images, pred['probs'])]
-    from PIL import Image
-    for p, pic in zip(images, pictures):
-        Image.fromarray(pic).save(dest := out/f'{p.stem}_overlay.png'); written.append(dest)
+    written = []
+    for img, rgb, mask, err in predict_many(Run(run).predictor(precision=precision), [Path(p) for p in images], progress=False):
+        if err is not None: raise ValueError(err)
+        Image.fromarray(overlay(rgb, mask)).save(dest := out/f'{Path(img).stem}_overlay.png'); written.append(dest)
     return written
 
 # %% ../nbs/09_demo.ipynb #bbc47349
+@contextmanager
 def _stage(name:str, times:dict):
-    "A context manager that prints the stage and records its seconds in `times`"
-    from contextlib import contextmanager
-    @contextmanager
-    def cm():
-        print(f"\n== {name} ==", flush=True); t = time.perf_counter()
-        yield
-        times[name] = round(time.perf_counter() - t, 1); print(f"({name}: {times[name]:.0f} s)", flush=True)
-    return cm()
+    "Print the stage and record its seconds in `times`"
+    print(f"\n== {name} ==", flush=True); t = time.perf_counter()
+    yield
+    times[name] = round(time.perf_counter() - t, 1); print(f"({name}: {times[name]:.0f} s)", flush=True)
 
-def demo(out_dir='outputs', # the demo goes to <out_dir>/demo/
-         base_path=None, # a real dataset in the MSD layout; `None`: make a synthetic one
+def demo(out_dir:str='outputs', # the demo goes to <out_dir>/demo/
+         base_path:str|None=None, # a real dataset in the MSD layout; None: make a synthetic one
          epochs:int|None=None, # override the device's number of epochs
          model:str|None=None, # override the architecture
-         img_h:int|None=None, img_w:int|None=None, # override the training size
-         batch_size:int|None=None, lr:float|None=None, base_channels:int|None=None, # override training options
+         img_h:int|None=None, # override the training height
+         img_w:int|None=None, # override the training width
+         batch_size:int|None=None, # override the batch size
+         lr:float|None=None, # override the learning rate
+         base_channels:int|None=None, # override the model width
          n_synth:int|None=None, # synthetic images per defect class
          overwrite:bool=False, # replace an earlier demo in <out_dir>/demo/
          quick:bool=False, # the miniature configuration: a minute on a CPU
          n_predict:int=4, # test images to predict and draw
          seed:int=42, # the split and the training's randomness
-         precision:str='auto', # 'auto', 'fp32', 'bf16' or 'fp16' for training
+         precision:str='auto', # auto, fp32, bf16 or fp16 for training and the example predictions
         ) -> Path:
     "Make (or take) a dataset, train, evaluate on test and predict a few images into <out_dir>/demo/; return that folder"
-    from defectseg.learner import train
     start = time.perf_counter()
     cfg = demo_config(quick=quick, epochs=epochs, model=model, img_h=img_h, img_w=img_w, batch_size=batch_size, lr=lr,
                       base_channels=base_channels, n_synth=n_synth)
@@ -140,7 +131,7 @@ def demo(out_dir='outputs', # the demo goes to <out_dir>/demo/
         by_class = {}                     # the first test image of each class, then the others
         for f in test_files: by_class.setdefault(f.split('/')[0], f)
         picks = (list(by_class.values()) + [f for f in test_files if f not in by_class.values()])[:n_predict]
-        written = predict_examples(run, [Path(base_path)/f for f in picks], demo_dir/'predictions')
+        written = predict_examples(run, [Path(base_path)/f for f in picks], demo_dir/'predictions', precision)
     times['total'] = round(time.perf_counter() - start, 1)
     metrics = json.loads((demo_dir/'metrics.json').read_text())
     metrics['demo'] = dict(config=cfg, device=info, seconds=times, dataset=str(Path(base_path).resolve()), predictions=[str(p) for p in written])
@@ -153,22 +144,8 @@ def demo(out_dir='outputs', # the demo goes to <out_dir>/demo/
 
 # %% ../nbs/09_demo.ipynb #a6d84c72
 @call_parse
-def defectseg_demo(
-    out_dir:str='outputs', # the demo goes to <out_dir>/demo/
-    base_path:str=None, # a real dataset in the MSD layout; default: make a synthetic one
-    epochs:int=None, # override the device's number of epochs
-    model:str=None, # override the architecture
-    img_h:int=None, # override the training height
-    img_w:int=None, # override the training width
-    batch_size:int=None, # override the batch size
-    lr:float=None, # override the learning rate
-    n_synth:int=None, # synthetic images per defect class
-    overwrite:bool=False, # replace an earlier demo in <out_dir>/demo/
-    quick:bool=False, # a miniature run (about a minute on a CPU) to check that everything works
-):
+@cli_errors
+@delegates(demo)
+def defectseg_demo(**kwargs):
     "Make a synthetic dataset (or take --base_path), train, evaluate on test and predict a few images into <out_dir>/demo/"
-    try: demo(out_dir, base_path, epochs=epochs, model=model, img_h=img_h, img_w=img_w, batch_size=batch_size, lr=lr,
-              n_synth=n_synth, overwrite=overwrite, quick=quick)
-    except (ValueError, OSError) as e:
-        print(f"defectseg_demo: {e}", file=sys.stderr)
-        raise SystemExit(2)
+    demo(**kwargs)

@@ -7,14 +7,20 @@ from __future__ import annotations
 import json, time, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from .core import CLASSES
-from .models import count_params, benchmark_forward, list_models
-from .learner import train, load_run_model, defect_learner, plot_history, MONITOR
-from .data import defect_dataloaders
+import matplotlib.pyplot as plt
+from .core import CLASSES, ALL_CLASSES  # first: it imports fastai quietly
+from .models import count_params, benchmark_forward, list_models, build_model
+from .synth import make_synth, synth_files
+from .data import find_items
+from .learner import evaluate, plot_history, model_options
+from .callbacks import MONITOR
+from .training import train
+from .evaluate import plot_cases
+from .run import Run
 
 # %% auto #0
-__all__ = ['TABLE_COLUMNS', 'synth_data', 'experiment_record', 'run_experiment', 'run_learner', 'plot_test_cases',
-           'comparison_table', 'time_models', 'plot_comparison']
+__all__ = ['TABLE_COLUMNS', 'synth_data', 'experiment_record', 'run_experiment', 'plot_test_cases', 'comparison_table',
+           'time_models', 'plot_comparison']
 
 # %% ../nbs/09a_experiments.ipynb #cbbf151c
 def synth_data(root='/tmp/defectseg_exp/synth_n40', # where the dataset lives (outside the repository)
@@ -23,8 +29,6 @@ def synth_data(root='/tmp/defectseg_exp/synth_n40', # where the dataset lives (o
                width:int=960, height:int=540, # image size, px
                seed:int=0) -> Path:
     "The synthetic dataset at `root`, made by `make_synth` the first time and reused afterwards"
-    from defectseg.synth import make_synth, synth_files
-    from defectseg.data import find_items
     root = Path(root)
     expected = {str(img) for _, _, img, _ in synth_files(n, good)}
     if root.is_dir() and any(root.iterdir()):
@@ -49,21 +53,21 @@ def experiment_record(run, # a run folder written by `train` (with test_metrics.
     "Test metrics, parameters, seconds per epoch and inference images per second of `run`, as one flat dict"
     run = Path(run)
     if not (run/'test_metrics.json').exists(): raise FileNotFoundError(f"{run/'test_metrics.json'}: not found; did the run finish?")
-    cfg = json.loads((run/'config.json').read_text())
+    r = Run(run)
+    cfg = r.config
     test = json.loads((run/'test_metrics.json').read_text())
     hist = pd.read_csv(run/'history.csv')
     secs = _epoch_seconds(hist)
-    model = load_run_model(run)
+    model = r.model('best')
     size = tuple(bench_size or (cfg['img_h'], cfg['img_w']))
     bench = benchmark_forward(model, size=size, n=bench_n)
-    s = test.get('summary', {})
     rec = dict(arch=cfg['model'], run=str(run), img_h=cfg['img_h'], img_w=cfg['img_w'],
                base_channels=cfg['model_kwargs'].get('base_channels'), epochs=cfg['epochs'], epochs_run=len(hist),
                best_epoch=int(hist[MONITOR].idxmax()) if MONITOR in hist else None, batch_size=cfg['batch_size'], lr=cfg['lr'],
                bce_weight=cfg['bce_weight'], augs=cfg.get('augs'), extra_train=cfg.get('extra_train', []),
                n_test=test.get('n_images'), test_loss=test.get('loss'),
-               **{k: s.get(k, test.get(k)) for k in ('dice', 'iou', 'defect_dice', 'defect_iou', 'precision', 'recall', 'fp_good')},
-               **{f'{c}_defect_dice': s.get('per_class', {}).get(c, {}).get('defect_dice') for c in CLASSES},
+               **{k: test.get(k) for k in ('dice', 'iou', 'defect_dice', 'defect_iou', 'precision', 'recall', 'fp_good')},
+               **{f'{c}_defect_dice': test.get('per_class', {}).get(c, {}).get('defect_dice') for c in CLASSES},
                params=count_params(model), sec_per_epoch=float(np.mean(secs)) if secs else None,
                train_seconds=float(sum(secs)), infer_size=list(size), infer_ms=bench['median_ms'], infer_fps=bench['fps'],
                threads=bench['threads'])
@@ -98,22 +102,6 @@ def run_experiment(arch:str, # an architecture from `list_models()`
         (Path(results)/f'{name}.json').write_text(json.dumps(rec, indent=2, default=float))
     return rec
 
-# %% ../nbs/09a_experiments.ipynb #989220d3
-def run_learner(run, # a run folder written by `train`
-                bs:int|None=None, # batch size; `None` for the run's
-                which:str='best', # 'best' or 'last' weights
-                **dls_kw # more `defect_dataloaders` arguments (e.g. `cache`)
-               ):
-    "The run's model in a fastai `Learner` over its dataset and split, for `show_results` and `validate`"
-    run = Path(run)
-    cfg = json.loads((run/'config.json').read_text())
-    dls = defect_dataloaders(cfg['base_path'], img_size=(cfg['img_h'], cfg['img_w']), bs=bs or cfg['batch_size'],
-                             seed=cfg['seed'], manifest=run/'split.csv', **dls_kw)
-    learn = defect_learner(dls, cfg['model'], threshold=cfg['threshold'], bce_weight=cfg['bce_weight'],
-                           precision='fp32', path=run, **cfg['model_kwargs'])
-    learn.model.load_state_dict(load_run_model(run, which).state_dict())
-    return learn
-
 # %% ../nbs/09a_experiments.ipynb #f7baca18
 def plot_test_cases(run, # a run folder written by `train`
                     per_class:int=1, # test images per class (oil, scratch, stain, good)
@@ -121,19 +109,13 @@ def plot_test_cases(run, # a run folder written by `train`
                     out=None # save the figure here (PNG) and close it
                    ):
     "Rows of test image, true mask, predicted mask and error overlay (found green, false red, missed blue), `per_class` of each class"
-    from defectseg.evaluate import predict_items, plot_cases
-    from defectseg.core import ALL_CLASSES
-    run = Path(run)
-    cfg = json.loads((run/'config.json').read_text())
-    split = pd.read_csv(run/'split.csv')
-    test = split[split.split == 'test']
+    r = Run(run)
+    test = r.split().query("split == 'test'")
     picks = pd.concat([test[test.cls == c].head(per_class) for c in ALL_CLASSES])
-    if picks.empty: raise ValueError(f"{run/'split.csv'}: no test images to show")
-    images = [Path(cfg['base_path'])/f for f in picks.file]
-    size = (cfg['img_h'], cfg['img_w'])
-    pred = predict_items(load_run_model(run, which), images, size, cfg.get('normalize'), threshold=cfg['threshold'],
-                         device='cpu', progress=False)
-    return plot_cases(images, pred, range(len(images)), size, threshold=cfg['threshold'],
+    if picks.empty: raise ValueError(f"{r.path/'split.csv'}: no test images to show")
+    images = [Path(r.config['base_path'])/f for f in picks.file]
+    res = evaluate(r.learner(r.dataloaders(images), which=which), images, keep=True)
+    return plot_cases(images, res, range(len(images)), r.size, threshold=r.threshold,
                       titles=[f'{c}: {Path(f).name}' for c, f in zip(picks.cls, picks.file)], out=out)
 
 # %% ../nbs/09a_experiments.ipynb #542b209e
@@ -159,8 +141,6 @@ def time_models(folder, # a folder of `run_experiment` JSON records
                 size:tuple|None=None, # (h, w); `None` for each record's training size
                ) -> pd.DataFrame:
     "Inference images per second (batch 1, fp32) of every recorded model from its fastest pass, timed back to back in interleaved rounds"
-    from defectseg.learner import model_options
-    from defectseg.models import build_model
     table = comparison_table(folder, sort=None)
     models = {}
     for name, r in table.iterrows():
@@ -178,7 +158,6 @@ def time_models(folder, # a folder of `run_experiment` JSON records
 def plot_comparison(table:pd.DataFrame, # from `comparison_table`
                     metrics=('dice', 'defect_dice', 'oil_defect_dice', 'scratch_defect_dice', 'stain_defect_dice')):
     "Bars of the test metrics per experiment, and defect Dice against inference speed"
-    import matplotlib.pyplot as plt
     fig, (ax_bar, ax_speed) = plt.subplots(1, 2, figsize=(13, 4), gridspec_kw=dict(width_ratios=[3, 2]))
     table[list(metrics)].plot.bar(ax=ax_bar, rot=30)
     plt.setp(ax_bar.get_xticklabels(), ha='right')
