@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_models.ipynb #085be6fb
 from __future__ import annotations
-import copy, fnmatch, inspect, statistics, time
+import copy, fnmatch, inspect, math, statistics, time
 from pathlib import Path
 import torch
 import torch.nn as nn
@@ -12,11 +12,11 @@ import torch.nn.functional as F
 from .core import DEFAULT_SIZE
 
 # %% auto #0
-__all__ = ['model_meta', 'VGG16_BLOCKS', 'register_model', 'list_models', 'UnknownModelError', 'model_min_size', 'build_model',
-           'count_params', 'model_flops', 'conv_bn_relu', 'pad_to_multiple', 'init_weights', 'DoubleConv', 'UNet',
-           'unet', 'bilinear_kernel', 'learned_upsample', 'vgg_block', 'FCN8s', 'fcn8s', 'DeepLabV1', 'deeplabv1',
-           'hub_weights_path', 'dynamic_unet', 'DSConv', 'InvertedResidual', 'PyramidPooling', 'RTSeg', 'rtseg',
-           'benchmark_forward']
+__all__ = ['model_meta', 'DEFECT_PRIOR', 'VGG16_BLOCKS', 'register_model', 'list_models', 'UnknownModelError', 'model_min_size',
+           'build_model', 'count_params', 'model_flops', 'conv_bn_relu', 'pad_to_multiple', 'init_weights', 'init_head',
+           'DoubleConv', 'UNet', 'unet', 'bilinear_kernel', 'learned_upsample', 'vgg_block', 'FCN8s', 'fcn8s',
+           'DeepLabV1', 'deeplabv1', 'hub_weights_path', 'dynamic_unet', 'DSConv', 'InvertedResidual', 'PyramidPooling',
+           'RTSeg', 'rtseg', 'benchmark_forward']
 
 # %% ../nbs/03_models.ipynb #da5fdc27
 model_meta = {}  # name -> dict(builder=..., min_size=..., description=..., splitter=..., ...)
@@ -137,6 +137,19 @@ def init_weights(model:nn.Module) -> nn.Module:
             nn.init.ones_(m.weight); nn.init.zeros_(m.bias)
     return model
 
+# %% ../nbs/03_models.ipynb #c9b69e79
+DEFECT_PRIOR = 0.005  # the share of defect pixels in an MSD photograph: medians oil 1.3 %, scratch 0.33 %, stain 0.06 %
+
+def init_head(conv:nn.Module, # a score layer: the convolution that outputs the defect logits
+              prior:float=DEFECT_PRIOR, # the probability the network starts at; its log-odds is the bias
+              std:float=0.01, # the standard deviation of the layer's (small) initial weights
+             ) -> nn.Module:
+    "Initialise a score layer so that the untrained network predicts `prior` everywhere, give or take a little"
+    if not 0 < prior < 1: raise ValueError(f"init_head: prior must lie strictly between 0 and 1, got {prior}")
+    nn.init.normal_(conv.weight, std=std)
+    if conv.bias is not None: nn.init.constant_(conv.bias, math.log(prior / (1 - prior)))
+    return conv
+
 # %% ../nbs/03_models.ipynb #706d9853
 class DoubleConv(nn.Sequential):
     "Two 3x3 convolutions, each with optional BatchNorm and ReLU: the U-Net's block"
@@ -155,7 +168,7 @@ class UNet(nn.Module):
         self.ups = nn.ModuleList([nn.ConvTranspose2d(c, c // 2, 2, stride=2) for c in widths[:0:-1]])
         self.up_convs = nn.ModuleList([DoubleConv(c, c // 2, bn) for c in widths[:0:-1]])
         self.head = nn.Conv2d(widths[0], n_out, 1)
-        init_weights(self)
+        init_weights(self); init_head(self.head)
 
     def forward(self, x):
         _check_input(x, 'unet', self.multiple)
@@ -214,6 +227,8 @@ class FCN8s(nn.Module):
         self.score_fr = nn.Conv2d(fc, n_out, 1)
         self.score_pool4, self.score_pool3 = nn.Conv2d(widths[3], n_out, 1), nn.Conv2d(widths[2], n_out, 1)
         init_weights(self)
+        for score in (self.score_fr, self.score_pool4, self.score_pool3): init_head(score, std=0.001)
+        with torch.no_grad(): self.score_pool4.bias.zero_(); self.score_pool3.bias.zero_()  # the prior once, not three times
         self.up2, self.up2_pool4, self.up8 = learned_upsample(n_out, 2), learned_upsample(n_out, 2), learned_upsample(n_out, 8)
 
     def forward(self, x):
@@ -253,7 +268,7 @@ class DeepLabV1(nn.Module):
         self.fc = nn.Sequential(conv_bn_relu(widths[-1], fc, 3, dilation=4, bn=bn), nn.Dropout(dropout),
                                 conv_bn_relu(fc, fc, 1, bn=bn), nn.Dropout(dropout))
         self.classifier = nn.Conv2d(fc, n_out, 1)
-        init_weights(self)
+        init_weights(self); init_head(self.classifier, std=0.001)
 
     def forward(self, x):
         _check_input(x, 'deeplabv1', 8)
@@ -303,7 +318,7 @@ def _dynamic_unet_splitter(model):
     from fastai.vision.learner import _resnet_split
     return _resnet_split(model)
 
-@register_model(min_size=32, splitter=_dynamic_unet_splitter, stats=((0.485, 0.456, 0.406), (0.229, 0.224, 0.225)))
+@register_model(min_size=32, splitter=_dynamic_unet_splitter)
 def dynamic_unet(n_out:int=1, # output channels
                  base_channels:None=None, # does not apply (the ResNet sets the widths): None only
                  backbone:str='resnet34', # 'resnet18', 'resnet34' or 'resnet50'
@@ -325,7 +340,9 @@ def dynamic_unet(n_out:int=1, # output channels
     arch = arch_fn(weights=None)
     if pretrained not in (None, False): _load_backbone_weights(arch, pretrained, backbone)
     body = create_body(arch, n_in=3, pretrained=pretrained not in (None, False), cut=fastai_meta[arch_fn]['cut'])
-    return DynamicUnet(body, n_out, tuple(img_size), blur=blur, self_attention=self_attention)
+    model = DynamicUnet(body, n_out, tuple(img_size), blur=blur, self_attention=self_attention)
+    init_head([m for m in model.modules() if isinstance(m, nn.Conv2d)][-1])   # fastai's last ConvLayer gives the logits
+    return model
 
 # %% ../nbs/03_models.ipynb #a015f6fe
 class DSConv(nn.Sequential):
@@ -381,7 +398,7 @@ class RTSeg(nn.Module):
         self.fuse2_proj, self.skip2_proj = conv_bn_relu(c8, c2, 1, act=False), conv_bn_relu(c2, c2, 1, act=False)
         self.refine2 = DSConv(c2, c2)
         self.classifier = nn.Sequential(nn.Dropout(dropout), nn.Conv2d(c2, n_out, 1))
-        init_weights(self)
+        init_weights(self); init_head(self.classifier[-1])
 
     def forward(self, x):
         _check_input(x, 'rtseg', 32)
