@@ -11,6 +11,9 @@ and each page gets the sidebar of nbs/sidebar.yml. The real site is rendered by 
 in nbconvert's lab template, not Quarto's theme. Screenshots need Debian's `chromium` package."""
 import argparse, html, re, shutil, subprocess, sys
 from pathlib import Path
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
 
 root = Path(__file__).resolve().parent.parent
 CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--hide-scrollbars',
@@ -20,20 +23,30 @@ def page_name(nb:Path) -> str:
     "The page nbdev gives a notebook: its name without the numeric prefix, as .html"
     return re.sub(r'^\d+[a-zA-Z0-9]*_', '', nb.name.lower()).replace('.ipynb', '.html')
 
-def sidebar_html(current:str) -> str:
+def page_title(nb:Path) -> str:
+    "The title a notebook's page shows: its first level-1 heading"
+    import json
+    for cell in json.loads(nb.read_text())['cells']:
+        if m := re.search(r'^#\s+(.+)$', ''.join(cell['source']), re.M): return m[1].strip()
+    return nb.stem
+
+def sidebar_html(current:str, # the page's path relative to the site root, e.g. 'explanations/msd.html'
+                ) -> str:
+    "The sidebar of nbs/sidebar.yml as HTML links relative to the page `current`"
     import yaml
+    up = '../' * current.count('/')
     sb = root/'nbs'/'sidebar.yml'
     contents = yaml.safe_load(sb.read_text())['website']['sidebar']['contents'] if sb.exists() else []
     def items(cs):
         out = []
         for c in cs:
             if isinstance(c, str):
-                name = page_name(Path(c))
-                cls = ' class="here"' if name == current else ''
-                out.append(f'<li><a{cls} href="{Path(c).parent/name if "/" in c else name}">{html.escape(Path(c).stem)}</a></li>')
+                href = str(Path(c).parent/page_name(Path(c))).removeprefix('./')
+                cls = ' class="here"' if href == current else ''
+                out.append(f'<li><a{cls} href="{up}{href}">{html.escape(page_title(root/"nbs"/c))}</a></li>')
             else: out.append(f'<li><b>{html.escape(c["section"])}</b><ul>{"".join(items(c.get("contents", [])))}</ul></li>')
         return out
-    return f'<nav class="dsnav"><a href="index.html"><b>defectseg</b></a><ul>{"".join(items(contents))}</ul></nav>'
+    return f'<nav class="dsnav"><a href="{up}index.html"><b>defectseg</b></a><ul>{"".join(items(contents))}</ul></nav>'
 
 STYLE = """<style>.dsnav{position:fixed;top:0;left:0;width:210px;height:100%;overflow:auto;font:13px sans-serif;
 padding:10px;background:#f6f7f9;border-right:1px solid #ddd}.dsnav ul{padding-left:14px;margin:4px 0}.dsnav a{color:#2c6fbb;
@@ -43,27 +56,41 @@ def build():
     from nbdev.serve import proc_nbs
     proc_nbs(force=True)
 
-def render(out:Path):
-    from nbconvert import HTMLExporter
-    import nbformat
-    proc = root/'_proc'
-    if not proc.exists(): sys.exit("no _proc/ folder: run without --no_build first")
+def quarto_to_jupyter(cell):
+    "A processed cell as Jupyter shows it: Quarto's front matter as a title, its cell options as tags, its attributes dropped"
+    if cell.cell_type == 'raw' and cell.source.startswith('---'):
+        import yaml
+        fm = yaml.safe_load(cell.source.strip().strip('-')) or {}
+        return nbformat.v4.new_markdown_cell(f"# {fm.get('title', '')}\n\n" + (f"> {fm['description']}" if fm.get('description') else ''))
+    opts = dict(re.findall(r'^#\|\s*([\w-]+):\s*(\S+)', cell.source, re.M))
+    cell.source = '\n'.join(l for l in cell.source.splitlines() if not l.startswith('#|'))
+    tags = cell.metadata.setdefault('tags', [])
+    if opts.get('echo') == 'false': tags.append('echo_false')
+    if opts.get('include') == 'false': tags.append('include_false')
+    for out in cell.get('outputs', []):
+        md = out.get('data', {}).get('text/markdown')
+        if md: out['data']['text/markdown'] = re.sub(r'\{target="_blank"[^}]*\}', '', md)
+    return cell
+
+def render(out:Path, proc:Path|None=None):
+    proc = proc or root/'_proc'
+    if not proc.is_dir(): sys.exit(f"no folder {proc} of processed notebooks: run without --no_build first")
     shutil.rmtree(out, ignore_errors=True); out.mkdir()
-    exporter = HTMLExporter(template_name='lab')
-    pages = []
+    exporter = HTMLExporter(template_name='lab', exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'echo_false'}, remove_cell_tags={'include_false'}), enabled=True)
+    pages, titles = [], {}
     for nb_path in sorted(proc.rglob('*.ipynb')):
         nb = nbformat.read(nb_path, as_version=4)
-        for c in nb.cells:   # Quarto's own directives and cell options would show as code: drop the directive lines
-            c.source = '\n'.join(l for l in c.source.splitlines() if not l.startswith('#|'))
+        nb.cells = [quarto_to_jupyter(c) for c in nb.cells]
         body, _ = exporter.from_notebook_node(nb)
         name = page_name(nb_path)
         dest = out/nb_path.relative_to(proc).parent/name
         dest.parent.mkdir(parents=True, exist_ok=True)
         body = body.replace('<body', STYLE + '<body', 1)
-        body = re.sub(r'(<body[^>]*>)', lambda m: m[1] + sidebar_html(name), body, count=1)
+        body = re.sub(r'(<body[^>]*>)', lambda m: m[1] + sidebar_html(str(dest.relative_to(out))), body, count=1)
         dest.write_text(body); pages.append(dest)
     for img in (root/'nbs'/'images').glob('*'): (out/'images').mkdir(exist_ok=True); shutil.copy2(img, out/'images'/img.name)
-    print(f"wrote {len(pages)} pages into {out.relative_to(root)}/ (open {out.relative_to(root)}/index.html)")
+    print(f"wrote {len(pages)} pages into {out}/ (open {out}/index.html)")
     return pages
 
 def screenshot(page:Path, png:Path, width:int=1400, height:int=2200):
@@ -71,18 +98,19 @@ def screenshot(page:Path, png:Path, width:int=1400, height:int=2200):
     if chrome is None: sys.exit("screenshots need headless Chromium: apt-get install chromium")
     subprocess.run([chrome, *CHROMIUM_FLAGS, f'--user-data-dir={png.parent/".chromium"}', f'--window-size={width},{height}',
                     f'--screenshot={png}', page.as_uri()], check=True, capture_output=True, timeout=120)
-    print(f"screenshot of {page.name}: {png.relative_to(root)}")
+    print(f"screenshot of {page.name}: {png}")
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--no_build', action='store_true', help="reuse _proc/ instead of running nbdev's docs build")
+    p.add_argument('--proc', default=None, help="the processed notebooks to render (default: _proc/, nbdev's own)")
     p.add_argument('--out', default='_preview', help='the folder for the HTML pages (replaced)')
     p.add_argument('--screenshot', action='store_true', help='take PNG screenshots of the index page and --page')
     p.add_argument('--page', default='inference.html', help='the API page to screenshot besides index.html')
     args = p.parse_args()
     if not args.no_build: build()
     out = root/args.out
-    render(out)
+    render(out, Path(args.proc).resolve() if args.proc else None)
     if args.screenshot:
         for name in ('index.html', args.page):
             if not (out/name).exists(): sys.exit(f"--page {name}: no such page in {args.out}/")
