@@ -12,6 +12,8 @@ import torchvision.transforms.functional as TF
 from fastcore.script import call_parse, Param, store_true
 from fasttransform import ItemTransform
 from .core import ALL_CLASSES, CLASSES, MASK_DIRS, PREFIXES  # first: it imports fastai quietly
+from .synth import find_screen, stroke_coverage, scratch_stroke
+from .data import load_image
 from fastai.vision.augment import RandTransform, Flip, Rotate, setup_aug_tfms
 from fastai.vision.core import PILImage, PILMask
 from fastai.torch_core import TensorImage, TensorMask
@@ -20,8 +22,8 @@ from fastprogress.fastprogress import progress_bar
 # %% auto #0
 __all__ = ['PHOTOMETRIC', 'DEFAULT_AUGS', 'SCRATCH_PATTERNS', 'STAGES', 'bcg', 'gaussian_blur', 'gaussian_noise', 'specular',
            'color_jitter', 'parse_augs', 'check_prob', 'apply_photometric', 'PhotometricAug', 'defect_augs',
-           'find_screen', 'screen_region', 'scratch_path', 'scratch_coverage', 'add_scratches', 'ScratchTransform',
-           'augment_image', 'train_sources', 'parse_counts', 'stage_counts', 'augment_dataset', 'defectseg_augment']
+           'screen_region', 'scratch_path', 'scratch_coverage', 'add_scratches', 'ScratchTransform', 'augment_image',
+           'train_sources', 'parse_counts', 'stage_counts', 'augment_dataset', 'defectseg_augment']
 
 # %% ../nbs/08_augment.ipynb #6881a796
 def _u(n, lo, hi, gen=None):
@@ -189,33 +191,6 @@ def defect_augs(augs='bcg,blur,noise,specular,colorjitter', # photometric augmen
     return tfms
 
 # %% ../nbs/08_augment.ipynb #fbab60c5
-def find_screen(img: np.ndarray, # uint8 image (H, W, 3) RGB, or (H, W) grey
-                margin: float=0.02, # erosion of the detected screen, as a fraction of the image's shorter side
-                min_area: float=0.1 # the smallest plausible screen, as a fraction of the image
-               ) -> np.ndarray|None:
-    "Boolean mask (H, W) of the phone's dark screen, or `None` where no plausible screen is found"
-    g = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY) if img.ndim == 3 else img
-    h, w = g.shape
-    if max(h, w) > 640:   # detect on a copy at most 640 px wide, then scale the mask back up
-        f = 640 / max(h, w)
-        small = find_screen(cv2.resize(g, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA), margin, min_area)
-        return None if small is None else cv2.resize(small.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
-    g = cv2.GaussianBlur(g, (0, 0), max(1., min(g.shape) / 200))
-    thr, dark = cv2.threshold(g, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    n, lab, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
-    if n < 2: return None
-    i = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    comp = (lab == i).astype(np.uint8)
-    cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    hull = cv2.convexHull(max(cnts, key=cv2.contourArea))
-    area, (_, (rw, rh), _) = cv2.contourArea(hull), cv2.minAreaRect(hull)
-    if not (min_area * g.size <= area <= 0.98 * g.size) or area < 0.8 * rw * rh: return None
-    screen = np.zeros_like(comp); cv2.fillPoly(screen, [hull], 1)
-    if g[screen > 0].mean() > g[screen == 0].mean() - 15: return None   # not clearly darker than around it
-    k = max(1, round(margin * min(g.shape)))
-    screen = cv2.erode(screen, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2*k + 1, 2*k + 1)))
-    return screen.astype(bool) if screen.any() else None
-
 def screen_region(img: np.ndarray, margin: float=0.02) -> tuple:
     "`(mask, detected)`: `find_screen`'s mask, or the central 60 % x 60 % of the image with `detected=False`"
     screen = find_screen(img, margin)
@@ -258,10 +233,7 @@ def _coverage_crop(shape, points, width, ss=4):
     x0, y0 = np.floor(points.min(0) - pad).astype(int).clip(0, [w, h])
     x1, y1 = np.ceil(points.max(0) + pad + 1).astype(int).clip(0, [w, h])
     if x1 <= x0 or y1 <= y0: return None, (y0, y1, x0, x1)
-    canvas = np.zeros(((y1 - y0) * ss, (x1 - x0) * ss), np.uint8)
-    p = ((points - [x0, y0]) + 0.5) * ss - 0.5            # pixel centres map to supersampled pixel centres
-    cv2.polylines(canvas, [np.round(p * 16).astype(np.int32)], False, 255, max(1, round(width * ss)), cv2.LINE_8, 4)
-    return cv2.resize(canvas.astype(np.float32) / 255, (x1 - x0, y1 - y0), interpolation=cv2.INTER_AREA), (y0, y1, x0, x1)
+    return stroke_coverage((y1 - y0, x1 - x0), points - [x0, y0], width, ss), (y0, y1, x0, x1)
 
 def scratch_coverage(shape, points: np.ndarray, width: float, ss: int=4) -> np.ndarray:
     "Float coverage (H, W) in [0, 1] of the polyline `points` (x, y) drawn `width` px wide, by `ss`x supersampling"
@@ -271,10 +243,9 @@ def scratch_coverage(shape, points: np.ndarray, width: float, ss: int=4) -> np.n
     return cov
 
 # %% ../nbs/08_augment.ipynb #7a3c72aa
-def _draw_one(img, cov, opacity):
-    "Blend `img` towards white by `opacity * cov`; the pixels that changed"
-    f = img.astype(np.float32)
-    out = np.clip(np.round(f + (opacity * cov)[..., None] * (255 - f)), 0, 255).astype(np.uint8)
+def _draw_one(img, light, on):
+    "Add `light` (h, w, 3) to `img` where `on` (h, w) allows it; the new crop and the pixels that changed"
+    out = np.clip(np.round(img.astype(np.float32) + light * on[..., None]), 0, 255).astype(np.uint8)
     return out, (out != img).any(-1)
 
 def _n_range(n): return (n, n) if isinstance(n, (int, np.integer)) else tuple(n)
@@ -282,13 +253,13 @@ def _n_range(n): return (n, n) if isinstance(n, (int, np.integer)) else tuple(n)
 def add_scratches(img: np.ndarray,          # uint8 image (H, W, 3) RGB
                   mask: np.ndarray|None=None, # its mask (H, W) (any nonzero is defect), or None for an empty one
                   n=(1, 3),                 # number of scratches: an int or an inclusive range
-                  rng=None,                 # `np.random.Generator`, a seed, or None
-                  opacity=(0.05, 0.12),     # range of the opacity of a scratch
+                  rng=None,                 # np.random.Generator, a seed, or None
+                  opacity=(0.05, 0.12),     # range of a scratch's peak brightening, as a fraction of the way to white
                   width=(1., 2.),           # range of its width, px
                   length=(0.04, 0.25),      # range of its length, as a fraction of the image width
-                  patterns: dict=SCRATCH_PATTERNS, # pattern -> probability
+                  patterns: dict|None=None, # pattern -> probability; None for SCRATCH_PATTERNS
                   margin: float=0.02,       # erosion of the detected screen (fraction of the shorter side)
-                  screen: np.ndarray|None=None, # the screen mask, when known (else `screen_region`)
+                  screen: np.ndarray|None=None, # the screen mask, when known (else screen_region)
                   return_info: bool=False   # also return a dict: the screen detection flag and each scratch
                  ) -> tuple:
     "Draw faint hairline scratches on the screen of `img`; returns `(img, mask)` with the scratch pixels added to the mask"
@@ -296,6 +267,7 @@ def add_scratches(img: np.ndarray,          # uint8 image (H, W, 3) RGB
     h, w = img.shape[:2]
     if mask is not None and mask.shape != (h, w): raise ValueError(f"the mask's shape {mask.shape} differs from the image's {(h, w)}")
     rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    patterns = SCRATCH_PATTERNS if patterns is None else patterns
     detected = True
     if screen is None: screen, detected = screen_region(img, margin)
     mask = np.zeros((h, w), np.uint8) if mask is None else mask.copy()
@@ -311,12 +283,15 @@ def add_scratches(img: np.ndarray,          # uint8 image (H, W, 3) RGB
             wd, op = rng.uniform(*width), rng.uniform(*opacity)
             full, (y0, y1, x0, x1) = _coverage_crop((h, w), pts, wd)
             if full is None: continue
-            cov = full * screen[y0:y1, x0:x1]
-            if cov.sum() >= 0.9 * full.sum() and (cov >= 0.5).sum() >= 3: break
+            on = screen[y0:y1, x0:x1]
+            if (full * on).sum() >= 0.9 * full.sum() and (full * on >= 0.5).sum() >= 3: break
         if full is None: continue
-        crop, changed = _draw_one(out[y0:y1, x0:x1], cov, op)
-        out[y0:y1, x0:x1] = crop
-        new = (cov >= 0.5) & changed
+        crop = out[y0:y1, x0:x1]
+        cov, light = scratch_stroke((y1 - y0, x1 - x0), pts - [x0, y0], band=wd, core=wd, glow=0,
+                                    peak=op * (255 - float(crop.min())), tint=(0.95, 0.98, 1.))   # the dataset's renderer, faint
+        new_crop, changed = _draw_one(crop, light, on)
+        out[y0:y1, x0:x1] = new_crop
+        new = (cov * on >= 0.5) & changed
         mask[y0:y1, x0:x1][new] = fill
         info.append(dict(pattern=pattern, width=round(wd, 2), opacity=round(op, 3), length=round(float(np.linalg.norm(np.diff(pts, axis=0), axis=1).sum()), 1), pixels=int(new.sum())))
     return (out, mask, dict(screen_detected=detected, scratches=info)) if return_info else (out, mask)
@@ -436,11 +411,6 @@ def _out_name(cls: str, stem: str, stage: str, k: int) -> str:
     name = f"{stem}_{tag}{k:04d}.png"
     return f"{cls}/{name}" if cls == 'good' or stem.startswith(PREFIXES[cls] + '_') else f"{cls}/{PREFIXES[cls]}_{name}"
 
-def _read_rgb(path: Path) -> np.ndarray:
-    img = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    if img is None: raise ValueError(f"{path}: cannot read this image")
-    return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
-
 def _write(path: Path, img: np.ndarray):
     path.parent.mkdir(parents=True, exist_ok=True)
     arr = cv2.cvtColor(img, cv2.COLOR_RGB2BGR) if img.ndim == 3 else img
@@ -494,10 +464,10 @@ def _make_one(job, root: Path, out: Path, seed: int, augs, p: float, max_rotate:
     if job['stage'] in ('variant', 'basic'):
         src = root/job['source']
         mask = load_mask(src) if job['cls'] != 'good' else None
-        img, mask, ops = augment_image(_read_rgb(src), mask, rng, augs, p, max_rotate=max_rotate)
+        img, mask, ops = augment_image(load_image(src), mask, rng, augs, p, max_rotate=max_rotate)
     else:
         src = out/job['parent'] if job['stage'] == 'scratch_on_basic' else root/job['source']
-        img, mask = _read_rgb(src), None
+        img, mask = load_image(src), None
         for attempt in range(10):   # a scratched image always has a non-empty mask
             img2, mask2, info = add_scratches(img, None, rng=rng, return_info=True)
             if mask2.any(): break

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_synth.ipynb #7f8a1d60
 from __future__ import annotations
-import math, os, warnings
+import math, os, sys, json, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, cv2
 from fastcore.script import call_parse
@@ -12,10 +12,14 @@ from fastprogress.fastprogress import progress_bar
 from .core import CLASSES, ALL_CLASSES, MASK_DIRS, PREFIXES, reference_path
 
 # %% auto #0
-__all__ = ['REAL_STATS', 'PERCENTILES', 'REAL_SIZE', 'TWO_CLASS_RATE', 'MIN_SIZE', 'quantile', 'sample_size', 'sample_count',
-           'phone_layout', 'on_screen', 'rounded_rect', 'render_scene', 'stain', 'oil', 'scratch', 'render_object',
-           'sensor_noise', 'synth_image', 'synth_files', 'image_seed', 'check_synth_args', 'make_synth', 'object_stats',
-           'median_deviation', 'defectseg_synth']
+__all__ = ['REAL_STATS', 'PERCENTILES', 'REAL_SIZE', 'TWO_CLASS_RATE', 'MIN_SIZE', 'WHITE_RATE', 'IMAGE_EXTS', 'MIN_BACKGROUND',
+           'REF_SIZE', 'REAL_LOOK', 'LOOK_TOLERANCE', 'quantile', 'sample_size', 'sample_count', 'phone_layout',
+           'on_screen', 'rounded_rect', 'render_scene', 'stain', 'oil', 'stroke_coverage', 'scratch_stroke', 'scratch',
+           'render_object', 'add_defects', 'sensor_noise', 'distractors', 'camera', 'synth_image', 'synth_files',
+           'image_seed', 'check_synth_args', 'make_synth', 'object_stats', 'median_deviation', 'find_screen',
+           'background_items', 'check_background', 'synth_on_backgrounds', 'scene_regions', 'region_look',
+           'defect_look', 'scratch_width', 'scratch_profile', 'image_look', 'look_sample', 'realism_report',
+           'defectseg_synth']
 
 # %% ../nbs/02_synth.ipynb #b1bcf430
 # The real MSD statistics at 1080x1920 (3,104 objects in 1,220 images), from the public repository
@@ -35,6 +39,7 @@ PERCENTILES = (5, 25, 50, 75, 95)  # the percentiles of the tuples in `REAL_STAT
 REAL_SIZE = (1080, 1920)           # height, width of the real photographs
 TWO_CLASS_RATE = 22 / 1200         # 22 of the 1,200 real defect images also hold an object of a second class
 MIN_SIZE = (36, 64)                # smallest image (height, width): a phone whose stains still cover a pixel
+WHITE_RATE = 0.2                   # the share of white phones: the real ones are mostly black
 
 # %% ../nbs/02_synth.ipynb #65ef1cfe
 def quantile(values,     # the values at `PERCENTILES`
@@ -52,19 +57,19 @@ def _normal_cdf(z): return 0.5 * (1 + math.erf(z / math.sqrt(2)))
 
 def sample_size(rng:np.random.Generator, # the random generator
                 cls:str,                 # 'oil', 'scratch' or 'stain'
-                stats:dict=REAL_STATS,   # the statistics to draw from
+                stats:dict|None=None,    # the statistics to draw from; None for REAL_STATS
                ) -> tuple[float, float]:
     "A (height, width) in px at 1080x1920 for one object of `cls`, correlated as in the real data"
-    s = stats[cls]; rho = 2 * math.sin(math.pi * s['hw_corr'] / 6)   # Spearman's rho -> the copula's Pearson's r
+    s = (stats or REAL_STATS)[cls]; rho = 2 * math.sin(math.pi * s['hw_corr'] / 6)   # Spearman's rho -> the copula's Pearson's r
     z1, z2 = rng.standard_normal(2); z2 = rho * z1 + math.sqrt(1 - rho**2) * z2
     return quantile(s['height'], _normal_cdf(z1), lo=2), quantile(s['width'], _normal_cdf(z2), lo=2)
 
 def sample_count(rng:np.random.Generator, # the random generator
                  cls:str,                 # 'oil', 'scratch' or 'stain'
-                 stats:dict=REAL_STATS,   # the statistics to draw from
+                 stats:dict|None=None,    # the statistics to draw from; None for REAL_STATS
                 ) -> int:
     "How many objects of `cls` one image holds, drawn from the real counts"
-    c = np.asarray(stats[cls]['objects'], dtype=float)
+    c = np.asarray((stats or REAL_STATS)[cls]['objects'], dtype=float)
     return int(rng.choice(len(c), p=c / c.sum())) + 1
 
 # %% ../nbs/02_synth.ipynb #295682c5
@@ -73,7 +78,7 @@ def phone_layout(rng:np.random.Generator, # the random generator
                  height:int,              # image height, px
                 ) -> dict:
     "Where the phone and its screen lie and what colour it is, in px of a `width` x `height` image"
-    white = bool(rng.random() < 0.35)
+    white = bool(rng.random() < WHITE_RATE)
     pw, ph = width * rng.uniform(0.84, 0.95), height * rng.uniform(0.80, 0.90)
     cx, cy = width / 2 + rng.uniform(-0.03, 0.03) * width, height / 2 + rng.uniform(-0.04, 0.04) * height
     angle = rng.uniform(-1.5, 1.5)
@@ -128,9 +133,23 @@ def _blend(img, cover, color):
     "Paint `color` (a value, an RGB triple or an image) over `img` with coverage `cover` (h x w), in place"
     c = cover[..., None]; img *= 1 - c; img += c * np.asarray(color, np.float32)
 
+# %% ../nbs/02_synth.ipynb #908cc367
+def _grain(rng, H, W, amp):
+    "Fine texture in +-`amp`: about one random value per 6x6 px of a 1080x1920 photograph, whatever the image size"
+    return _smooth_noise(rng, H, W, (180, 320), amp)
+
+def _edge_highlight(rng, H, W, poly, s):
+    "A thin bright line along part of the outline `poly` (px of the H x W canvas): the edge of the glass catching the light"
+    n = len(poly); start = int(rng.integers(n)); span = int(n * rng.uniform(0.15, 0.45))
+    pts = np.asarray([poly[(start + i) % n] for i in range(span)])
+    canvas = np.zeros((H, W), np.uint8)
+    cv2.polylines(canvas, [np.round(pts * (1 << _SHIFT)).astype(np.int32)], False, 255, max(1, round(rng.uniform(2, 5) * s)), cv2.LINE_AA, _SHIFT)
+    along = np.clip(0.6 + _smooth_noise(rng, H, W, (3, 5), 0.6), 0, 1)
+    return cv2.GaussianBlur(canvas.astype(np.float32) / 255, (0, 0), max(0.5, 1.2 * s)) * along
+
 # %% ../nbs/02_synth.ipynb #e2140ea0
 def render_scene(rng:np.random.Generator, # the random generator
-                 layout:dict,             # from `phone_layout`
+                 layout:dict,             # from phone_layout
                  width:int,               # image width, px
                  height:int,              # image height, px
                 ) -> np.ndarray:
@@ -138,35 +157,48 @@ def render_scene(rng:np.random.Generator, # the random generator
     f = 0.5 if height >= 540 else 1.0; H, W = round(height * f), round(width * f); s = f * min(height / 1080, width / 1920)
     scaled = lambda poly: np.asarray(poly) * f
     angle, white = layout['angle'], layout['white']
-    # the table: grey, blotchy, lit a little unevenly, with the phone's soft shadow
+    # the table: grey, a little blue, lit unevenly (darker towards some corners), with a fine grain and the phone's shadow
     body_poly = rounded_rect(*layout['body'], angle)
     body = _coverage(H, W, [scaled(body_poly)])
-    table = rng.uniform(90, 125) + _smooth_noise(rng, H, W, (6, 10), 7) + _smooth_noise(rng, H, W, (max(2, H // 6), max(2, W // 6)), 3)
-    table *= 1 - 0.2 * cv2.GaussianBlur(body, (0, 0), max(1., 12 * s))
-    img = cv2.merge([table + t for t in rng.uniform(-3, 3, 3).astype(np.float32)])
-    # the body
-    body_col = rng.uniform(205, 240) + rng.uniform(-4, 8, 3) if white else rng.uniform(12, 28) + rng.uniform(-2, 4, 3)
-    _blend(img, body, body_col)
-    # the screen: dark, a soft gradient, faint vertical banding, the dim reflection of the camera rig
+    yy, xx = np.linspace(-1, 1, H, dtype=np.float32)[:, None], np.linspace(-1, 1, W, dtype=np.float32)[None]
+    ox, oy = rng.uniform(-0.4, 0.4, 2)
+    light = 1 - rng.uniform(0.3, 0.55) * ((xx - ox) ** 2 + (yy - oy) ** 2) / 2
+    table = (rng.uniform(110, 130) * light + _smooth_noise(rng, H, W, (6, 10), 4) + _grain(rng, H, W, rng.uniform(5, 9)))
+    table *= 1 - 0.25 * cv2.GaussianBlur(body, (0, 0), max(1., 10 * s))
+    img = cv2.merge([table + t for t in (rng.uniform(-2, 1), rng.uniform(-1, 1), rng.uniform(1, 5))])
+    # the body: mostly black, a few white (WHITE_RATE)
+    body_col = rng.uniform(215, 248) + rng.uniform(-3, 4, 3) if white else rng.uniform(14, 30) + rng.uniform(-2, 3, 3)
+    _blend(img, body, cv2.merge([np.float32(c) + _grain(rng, H, W, 5 if white else 2) for c in body_col]))
+    # the screen: near black, a soft gradient, faint vertical banding, the camera rig reflected as a faint darker square
     scx, scy, sw, sh, sr = layout['screen']
     screen = _coverage(H, W, [scaled(rounded_rect(scx, scy, sw, sh, sr, angle))])
-    gx, gy = rng.uniform(-8, 8), rng.uniform(-6, 6)
-    lum = (rng.uniform(22, 40) + np.linspace(-gx / 2, gx / 2, W, dtype=np.float32)[None]
-           + np.linspace(-gy / 2, gy / 2, H, dtype=np.float32)[:, None] + _smooth_noise(rng, H, W, (4, 6), 2))
+    gx, gy = rng.uniform(-5, 5), rng.uniform(-4, 4)
+    lum = (rng.uniform(13, 30) + np.linspace(-gx / 2, gx / 2, W, dtype=np.float32)[None]
+           + np.linspace(-gy / 2, gy / 2, H, dtype=np.float32)[:, None] + _smooth_noise(rng, H, W, (4, 6), 1.5))
     xs = np.arange(W, dtype=np.float32)
-    lum += sum(rng.uniform(0.15, 0.6) * np.sin(2 * np.pi * xs / (W * rng.uniform(0.01, 0.08)) + rng.uniform(0, 2 * np.pi))
-               for _ in range(3))[None]
-    rig = rounded_rect(scx + rng.uniform(-0.1, 0.1) * sw, scy - rng.uniform(0, 0.15) * sh, sw * rng.uniform(0.12, 0.2),
-                       sh * rng.uniform(0.3, 0.5), 4, angle)
-    lum += cv2.GaussianBlur(_coverage(H, W, [scaled(rig)]), (0, 0), max(1., 8 * s)) * rng.uniform(3, 8)
-    _blend(img, screen, cv2.merge([lum * t for t in rng.uniform(0.95, 1.05, 3).astype(np.float32)]))
+    bands = sum(rng.uniform(0.3, 1.2) * np.sin(2 * np.pi * xs / (W * rng.uniform(0.015, 0.12)) + rng.uniform(0, 2 * np.pi)) for _ in range(3))
+    bands += cv2.resize(rng.uniform(-1.5, 1.5, (1, int(rng.integers(8, 30)))).astype(np.float32), (W, 1), interpolation=cv2.INTER_NEAREST)[0]
+    lum += cv2.GaussianBlur(bands[None].astype(np.float32), (0, 0), max(0.6, 2 * s))[0][None]
+    side = sh * rng.uniform(0.2, 0.45)
+    rig = rounded_rect(scx + rng.uniform(-0.25, 0.25) * sw, scy + rng.uniform(-0.25, 0.25) * sh, side * rng.uniform(0.8, 1.3), side, side * 0.1, angle)
+    lum -= cv2.GaussianBlur(_coverage(H, W, [scaled(rig)]), (0, 0), max(1., 6 * s)) * rng.uniform(2, 6) * lum / 22
+    if rng.random() < 0.5:   # a faint broad reflection of the room: a soft lighter band across the screen
+        a = rng.uniform(0, np.pi); d = xx * math.cos(a) + yy * math.sin(a) - rng.uniform(-0.6, 0.6)
+        lum += rng.uniform(1.5, 5) * np.exp(-(d / rng.uniform(0.1, 0.4)) ** 2)
+    lum += _grain(rng, H, W, rng.uniform(3, 6))
+    _blend(img, screen, cv2.merge([lum * t for t in (rng.uniform(0.95, 1.05), 1, rng.uniform(0.95, 1.08))]))
     # camera hole and speaker slot on one short bezel; a home button on the other one of white phones
     pw, ph = layout['body'][2:4]; end = rng.choice([-1, 1]); bezel = (pw / 2 + sw / 2) / 2
-    hole = rounded_rect(*_to_image(layout, end * bezel, ph * rng.uniform(0.2, 0.3)), *(2 * [ph * rng.uniform(0.03, 0.05)]), ph, angle)
+    hole = rounded_rect(*_to_image(layout, end * bezel, ph * rng.uniform(0.2, 0.3)), *(2 * [ph * rng.uniform(0.02, 0.04)]), ph, angle)
     slot = rounded_rect(*_to_image(layout, end * bezel, 0), max(1., ph * 0.012), ph * rng.uniform(0.12, 0.2), ph, angle)
     details = [hole, slot] + ([rounded_rect(*_to_image(layout, -end * bezel, 0), ph * 0.1, ph * 0.18, ph * 0.05, angle)] if white else [])
-    _blend(img, _coverage(H, W, [scaled(p) for p in details]), (60, 62, 70) if white else (45, 45, 50))
-    return cv2.resize(img, (width, height), interpolation=cv2.INTER_LINEAR) if f != 1 else img
+    _blend(img, _coverage(H, W, [scaled(p) for p in details]), (70, 72, 80) if white else (8, 8, 10))
+    # the edge of the glass catches the light: a thin bright line along part of the body's outline, sometimes two
+    inset = rounded_rect(*layout['body'][:2], layout['body'][2] - 4 * s / f, layout['body'][3] - 4 * s / f, layout['body'][4], angle, n=24)
+    for _ in range(1 + int(rng.random() < 0.4)):
+        _blend(img, _edge_highlight(rng, H, W, scaled(inset), s) * rng.uniform(0.4, 0.9), (rng.uniform(190, 230), rng.uniform(200, 235), 255))
+    img = cv2.resize(img, (width, height), interpolation=cv2.INTER_LINEAR) if f != 1 else img
+    return img
 
 # %% ../nbs/02_synth.ipynb #6c552079
 def _patch(h, w, k, pad):
@@ -209,33 +241,79 @@ def stain(rng:np.random.Generator, # the random generator
     return cover, paint
 
 # %% ../nbs/02_synth.ipynb #b4ba651a
+def _drip(rng):
+    "A narrow trail running out of a smear: an elongated blob from the unit circle outwards"
+    a, length, width = rng.uniform(0, 2 * np.pi), rng.uniform(0.3, 0.8), rng.uniform(0.1, 0.22)
+    b = _blob(rng, 32, 0.1, 2) * (length / 2, width) + (0.8 + length / 2, 0)
+    rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+    return b @ rot.T
+
 def oil(rng:np.random.Generator, # the random generator
         h:float, w:float,        # the box the smear fills, px
         k:int=2,                 # supersampling factor
        ):
-    "A translucent smear with a darker interior and bright specular rims: (coverage, paint)"
-    pad = 2; polys = [_blob(rng, 64, 0.15, 5)]
+    "A transparent film, seen by its thin bright rims and glints, a faint outline and haze: (coverage, paint)"
+    pad = 2; polys = [_blob(rng, 64, 0.18, 5)]
     for _ in range(rng.integers(0, 3)):
         a, d = rng.uniform(0, 2 * np.pi), rng.uniform(0.6, 1.0)
         polys.append(_blob(rng, 32, 0.2, 3) * rng.uniform(0.25, 0.5) + (d * math.cos(a), d * math.sin(a)))
+    if rng.random() < 0.35: polys.append(_drip(rng))
     cover = _down(_draw(_patch(h, w, k, pad), _fit(polys, h, w, pad), k), k)
     dist = cv2.distanceTransform((cover >= 0.5).astype(np.uint8), cv2.DIST_L2, 3)   # px from the edge, inside
-    rim_w = max(0.8, rng.uniform(0.01, 0.025) * min(h, w))
-    soft = cv2.GaussianBlur(cover, (0, 0), max(1., rim_w))
+    size = min(h, w)
+    # the film: a faint haze with a faint texture, and a faint outline all round
+    texture = np.clip(1 + _smooth_noise(rng, *cover.shape, (max(2, round(h / 12)), max(2, round(w / 12))), 0.5), 0.7, 1.5)
+    haze = cover * rng.uniform(3.5, 9) * texture
+    outline = np.exp(-dist / max(0.7, rng.uniform(0.01, 0.025) * size)) * cover * rng.uniform(10, 25)
+    # the glints: thin bright rims on the edges that face the light, broken into arcs, and a few specks inside
+    rim_w = max(0.7, rng.uniform(0.02, 0.045) * size)
+    soft = cv2.GaussianBlur(cover, (0, 0), max(1., 2 * rim_w))
     gx, gy = cv2.Sobel(soft, cv2.CV_32F, 1, 0), cv2.Sobel(soft, cv2.CV_32F, 0, 1)
     a = rng.uniform(0, 2 * np.pi)
-    facing = np.clip(-(gx * math.cos(a) + gy * math.sin(a)) / (np.sqrt(gx**2 + gy**2) + 1e-6), 0, 1) ** 0.5
-    arcs = np.clip(0.4 + _smooth_noise(rng, *cover.shape, (4, 4), 1.5), 0, 1)
-    arcs *= np.clip(0.5 + _smooth_noise(rng, *cover.shape, (max(3, round(h / 10)), max(3, round(w / 10))), 1.5), 0, 1)  # glints
-    rim = (np.exp(-(dist - 1) / rim_w) * facing * arcs * np.clip(2 * cover - 1, 0, 1) * rng.uniform(0.9, 1.3)).clip(0, 1).astype(np.float32)
-    film, opacity = np.array([rng.uniform(0, 6)] * 2 + [rng.uniform(2, 10)]), rng.uniform(0.55, 0.8)
-    rim_col = np.array([rng.uniform(200, 235), rng.uniform(210, 240), 255.])
+    facing = np.clip(-(gx * math.cos(a) + gy * math.sin(a)) / (np.sqrt(gx**2 + gy**2) + 1e-6), 0, 1) ** 1.5
+    arcs = np.clip(_smooth_noise(rng, *cover.shape, (max(3, round(h / 25)), max(3, round(w / 25))), 3) + rng.uniform(-0.8, 0.4), 0, 1)
+    rim = np.exp(-np.maximum(dist - rng.uniform(0.5, 2) * rim_w, 0) ** 2 / (2 * (0.5 * rim_w) ** 2)) * (dist > 0.3 * rim_w)
+    glint = (rim * facing * arcs * np.clip(2 * cover - 1, 0, 1)).astype(np.float32)
+    glint = np.clip(glint * rng.uniform(1.5, 2.5), 0, 1) * rng.uniform(0.7, 1.0)
+    tint = np.array([rng.uniform(0.85, 1.0), rng.uniform(0.9, 1.0), 1.], np.float32)
+    glint_col = np.array([rng.uniform(200, 240), rng.uniform(205, 245), 255.], np.float32)
+    film = ((haze + outline)[..., None] * tint).astype(np.float32)
     def paint(crop):
-        clean = crop.copy(); _blend(crop, cover * opacity, film)
-        # a rim bright enough to cancel the darkening would leave the pixel unchanged: rims start where they brighten it
-        lift = (rim[..., None] * (rim_col - crop) - (clean - crop)).min(2)
-        _blend(crop, np.where(lift >= 2, rim, 0), rim_col)
+        crop += film
+        _blend(crop, glint, glint_col)
     return cover, paint
+
+# %% ../nbs/02_synth.ipynb #d8ea0a81
+def stroke_coverage(shape:tuple,              # (h, w) of the canvas, px
+                    pts:np.ndarray,           # the polyline (N x 2) as (x, y), px; pixel centres at whole numbers
+                    width:float,              # its width, px
+                    k:int=4,                  # supersampling factor
+                    values:np.ndarray|None=None, # a brightness 0..1 per segment; None for 1 everywhere
+                   ) -> np.ndarray:
+    "Coverage (h x w, float32 0..1) of the polyline drawn `width` px wide, `k` times supersampled and averaged down"
+    canvas = np.zeros((shape[0] * k, shape[1] * k), np.uint8)
+    P = np.round(((np.asarray(pts, float) + 0.5) * k - 0.5) * (1 << _SHIFT)).astype(np.int32)   # pixel centres -> supersampled centres
+    t = max(1, round(width * k))
+    if values is None: cv2.polylines(canvas, [P], False, 255, t, cv2.LINE_8, _SHIFT)
+    else:
+        for i in range(len(P) - 1): cv2.line(canvas, tuple(map(int, P[i])), tuple(map(int, P[i + 1])), int(255 * values[i]), t, cv2.LINE_8, _SHIFT)
+    return cv2.resize(canvas, (shape[1], shape[0]), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
+
+def scratch_stroke(shape:tuple,       # (h, w) of the canvas, px
+                   pts:np.ndarray,    # the polyline (N x 2) as (x, y), px; pixel centres at whole numbers
+                   band:float,        # width of the faint glow, which the mask covers, px
+                   core:float,        # width of the bright core, px
+                   glow:float,        # grey levels the glow adds
+                   peak:float,        # grey levels the core adds
+                   along:np.ndarray|None=None, # brightness factor per segment, 0..1
+                   tint=(1., 1., 1.), # colour of the light, per channel
+                   k:int=4,           # supersampling factor
+                  ) -> tuple:
+    "The one scratch renderer of the project: (coverage of its band, h x w; the grey levels it adds, h x w x 3)"
+    cover = stroke_coverage(shape, pts, band, k)
+    light = stroke_coverage(shape, pts, core, k, along) * np.float32(peak)
+    if glow: light += stroke_coverage(shape, pts, band, k, along) * np.float32(glow)
+    return cover, light[..., None] * np.asarray(tint, np.float32)
 
 # %% ../nbs/02_synth.ipynb #0eda4a68
 def scratch(rng:np.random.Generator, # the random generator
@@ -253,29 +331,21 @@ def scratch(rng:np.random.Generator, # the random generator
     pts = (1 - t) ** 2 * p0 + 2 * (1 - t) * t * ctrl + t ** 2 * p1
     lo, ext = pts.min(0), np.ptp(pts, 0)
     pts = (pts - lo) * np.where(ext > 1, np.array([w, h]) / np.maximum(ext, 1e-6), 1.0) + pad   # the bow keeps the box
-    glow_c, shape_c, core_c = (_patch(h, w, k, pad) for _ in range(3))
     along = np.clip(0.8 + _smooth_noise(rng, 1, len(pts) - 1, (1, 4), 0.4)[0], 0.6, 1)   # brightness along the scratch
-    P = np.round(pts * k * (1 << _SHIFT)).astype(np.int32)
-    bt, ct = max(1, round(band * k)), max(1, round(core * k))
-    for i in range(len(P) - 1):
-        a, b = tuple(map(int, P[i])), tuple(map(int, P[i + 1]))
-        cv2.line(shape_c, a, b, 255, bt, cv2.LINE_8, _SHIFT)
-        cv2.line(glow_c, a, b, int(255 * along[i]), bt, cv2.LINE_8, _SHIFT)
-        cv2.line(core_c, a, b, int(255 * along[i]), ct, cv2.LINE_8, _SHIFT)
-    cover, glow, corev = _down(shape_c, k), _down(glow_c, k), _down(core_c, k)
-    bright = rng.uniform(0.15, 1.0); tint = np.array([0.96, 1.0, 1.04], np.float32)
-    delta = glow * (14 + 30 * bright) + corev * (40 + 170 * bright)
-    def paint(crop): crop += delta[..., None] * tint
+    bright = rng.uniform(0.15, 1.0); tint = (rng.uniform(0.88, 0.98), rng.uniform(0.92, 1.0), 1.05)
+    shape = (int(math.ceil(h + 2 * pad)), int(math.ceil(w + 2 * pad)))
+    cover, light = scratch_stroke(shape, pts - 0.5, band, core, 14 + 30 * bright, 40 + 170 * bright, along, tint, k)
+    def paint(crop): crop += light
     return cover, paint
 
 # %% ../nbs/02_synth.ipynb #37c93b21
 def render_object(rng:np.random.Generator, # the random generator
                   cls:str,                 # 'oil', 'scratch' or 'stain'
                   scale:tuple,             # (height/1080, width/1920) of the image
-                  stats:dict=REAL_STATS,   # the statistics to draw from
+                  stats:dict|None=None,    # the statistics to draw from; None for REAL_STATS
                  ):
     "One object of `cls`, its size drawn from `stats`: (coverage, paint)"
-    sy, sx = scale; h, w = sample_size(rng, cls, stats)
+    stats = stats or REAL_STATS; sy, sx = scale; h, w = sample_size(rng, cls, stats)
     h, w = max(h * sy, 1.5), max(w * sx, 1.5)
     if cls == 'stain': return stain(rng, h, w)
     if cls == 'oil': return oil(rng, h, w, k=2 if max(h, w) > 60 else 4)
@@ -284,14 +354,14 @@ def render_object(rng:np.random.Generator, # the random generator
     return scratch(rng, max(h, band), max(w, band), band, core, k=2 if max(h, w) > 150 else 4)
 
 # %% ../nbs/02_synth.ipynb #5581f25b
-def _place(rng, m, layout, taken, gap, kernel, tries=20):
-    "A free position (x0, y0) on the screen for the patch mask `m`, `gap` px from every other object, or None"
+def _place(rng, m, allowed, taken, gap, kernel, tries=20):
+    "A free position (x0, y0) for the patch mask `m` inside `allowed` (bool), `gap` px from every object in `taken`, or None"
     (ph, pw), (H, W) = m.shape, taken.shape
     if ph >= H or pw >= W: return None
-    grown = cv2.dilate(np.pad(m, gap), kernel)
+    grown, inside = cv2.dilate(np.pad(m, gap), kernel), m > 0
     for _ in range(tries):
         x0, y0 = int(rng.integers(0, W - pw)), int(rng.integers(0, H - ph))
-        if not on_screen(layout, x0, y0, x0 + pw, y0 + ph, gap): continue
+        if not allowed[y0:y0 + ph, x0:x0 + pw][inside].all(): continue
         gy, gx = y0 - gap, x0 - gap
         region = taken[max(gy, 0):gy + ph + 2 * gap, max(gx, 0):gx + pw + 2 * gap]
         sub = grown[max(-gy, 0):max(-gy, 0) + region.shape[0], max(-gx, 0):max(-gx, 0) + region.shape[1]]
@@ -299,6 +369,36 @@ def _place(rng, m, layout, taken, gap, kernel, tries=20):
         region |= sub
         return x0, y0
     return None
+
+def add_defects(rng:np.random.Generator, # the random generator
+                img:np.ndarray,          # float32 RGB photograph, painted in place
+                screen:np.ndarray,       # bool (H, W): where defects may lie
+                cls:str,                 # 'oil', 'scratch' or 'stain'
+                stats:dict|None=None,    # the statistics to draw sizes and counts from; None for REAL_STATS
+                taken:np.ndarray|None=None, # uint8 (H, W): defects already there, which new ones keep away from
+                paint:bool=True,         # False: draw and place everything, paint nothing (the same random draws)
+               ) -> tuple:
+    "Draw the objects of one image of `cls` and paint them on the screen: (mask uint8 0/255, objects)"
+    stats = REAL_STATS if stats is None else stats
+    (height, width), mask, objects = screen.shape, np.zeros(screen.shape, np.uint8), []
+    todo = [cls] * sample_count(rng, cls, stats)
+    if rng.random() < TWO_CLASS_RATE: todo.append(str(rng.choice([c for c in CLASSES if c != cls])))
+    scale = (height / 1080, width / 1920); gap = max(2, round(6 * min(scale)))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * gap + 1, 2 * gap + 1))
+    allowed = cv2.erode(screen.astype(np.uint8), kernel) > 0
+    taken = np.zeros_like(mask) if taken is None else (taken > 0).astype(np.uint8)
+    for c in todo:
+        for _ in range(5):       # a new size when an object finds no room
+            cover, draw = render_object(rng, c, scale, stats)
+            m = (cover >= 0.5).astype(np.uint8)
+            if (pos := _place(rng, m, allowed, taken, gap, kernel)) is not None: break
+        else: continue
+        (x0, y0), (ph, pw) = pos, m.shape
+        if paint: draw(img[y0:y0 + ph, x0:x0 + pw]); mask[y0:y0 + ph, x0:x0 + pw] |= m * 255
+        ys, xs = np.nonzero(m)
+        objects.append(dict(cls=c, x=x0 + int(xs.min()), y=y0 + int(ys.min()), height=int(np.ptp(ys)) + 1,
+                            width=int(np.ptp(xs)) + 1, area=int(m.sum())))
+    return mask, objects
 
 # %% ../nbs/02_synth.ipynb #21ee9a65
 from statistics import NormalDist
@@ -311,38 +411,62 @@ def sensor_noise(rng:np.random.Generator, # the random generator
     "Gaussian noise (float32), quantised to 256 levels"
     return (_GAUSS * np.float32(sigma))[np.frombuffer(rng.bytes(int(np.prod(shape))), np.uint8).reshape(shape)]
 
+# %% ../nbs/02_synth.ipynb #fc8f3e68
+def distractors(rng:np.random.Generator, # the random generator
+                layout:dict,             # from phone_layout
+                img:np.ndarray,          # the scene (float32 RGB), painted in place
+               ) -> int:
+    "Paint the unlabelled things real screens carry: dust specks and faint lint fibres; return how many"
+    H, W = img.shape[:2]; s = min(H / 1080, W / 1920); scx, scy, sw, sh, _ = layout['screen']; n = 0
+    def spot():
+        for _ in range(10):
+            x, y = scx + rng.uniform(-0.5, 0.5) * sw, scy + rng.uniform(-0.5, 0.5) * sh
+            if on_screen(layout, x - 8 * s, y - 8 * s, x + 8 * s, y + 8 * s, 2): return x, y
+    for _ in range(int(rng.integers(0, 30))):     # dust: specks of 1.5 to 5 px at 1080p, far smaller and fainter than stains
+        if (p := spot()) is None: continue
+        r = max(0.5, rng.uniform(0.75, 2.5) * s); x0, y0 = int(p[0] - r - 2), int(p[1] - r - 2)
+        yy, xx = np.mgrid[y0:y0 + int(2 * r + 5), x0:x0 + int(2 * r + 5)]
+        a = np.exp(-((xx - p[0]) ** 2 + (yy - p[1]) ** 2) / (2 * r * r)).astype(np.float32) * rng.uniform(3, 25)
+        img[y0:y0 + a.shape[0], x0:x0 + a.shape[1]] += a[..., None]; n += 1
+    for _ in range(int(rng.random() < 0.3) * int(rng.integers(1, 3))):   # lint: a faint curly fibre
+        if (p := spot()) is None: continue
+        t = np.cumsum(rng.normal(0, 0.5, 12)) + rng.uniform(0, 2 * np.pi); step = rng.uniform(2, 5) * s
+        pts = np.asarray(p) + np.cumsum(np.stack([np.cos(t), np.sin(t)], 1) * step, 0)
+        if not all(on_screen(layout, x - 2, y - 2, x + 2, y + 2, 2) for x, y in pts): continue
+        canvas = np.zeros((H, W), np.uint8)
+        cv2.polylines(canvas, [np.round(pts * (1 << _SHIFT)).astype(np.int32)], False, 255, 1, cv2.LINE_AA, _SHIFT)
+        img += (canvas.astype(np.float32) / 255 * rng.uniform(4, 12))[..., None]; n += 1
+    return n
+
+# %% ../nbs/02_synth.ipynb #2f7caf5a
+def camera(rng:np.random.Generator, # the random generator
+           img:np.ndarray,          # float32 RGB, changed in place
+          ):
+    "What the camera does: exposure, white balance, a slight blur and sensor noise, drawn per photograph"
+    img *= np.float32(rng.uniform(0.85, 1.15)) * np.clip(rng.normal(1, 0.025, 3), 0.93, 1.07).astype(np.float32)
+    sigma = rng.uniform(0.3, 0.9)      # lens blur, px: a 5x5 kernel, so nothing spreads more than 2 px
+    img[:] = cv2.GaussianBlur(img, (5, 5), sigma)
+    img += sensor_noise(rng, img.shape, rng.uniform(1.2, 3.0))
+
 # %% ../nbs/02_synth.ipynb #0e34d8b5
 def synth_image(rng:np.random.Generator, # the random generator: the same state gives the same image
                 cls:str,                 # 'oil', 'scratch', 'stain' or 'good'
                 width:int=1920,          # image width, px
                 height:int=1080,         # image height, px
                 defects:bool=True,       # False: the same photograph without its defects, and an empty mask
-                stats:dict=REAL_STATS,   # the statistics to draw sizes and counts from
+                stats:dict|None=None,    # the statistics to draw sizes and counts from; None for REAL_STATS
                ):
     "A synthetic photograph of a phone with defects of `cls`: (RGB image uint8 HxWx3, mask uint8 HxW 0/255, objects)"
     if cls not in ALL_CLASSES: raise ValueError(f"cls={cls!r} is not a class (one of {', '.join(ALL_CLASSES)})")
     scene_rng, defect_rng, noise_rng = (np.random.default_rng(s) for s in rng.integers(0, 2**63, 3))
     layout = phone_layout(scene_rng, width, height)
     img = render_scene(scene_rng, layout, width, height)
+    distractors(scene_rng, layout, img)
     mask, objects = np.zeros((height, width), np.uint8), []
     if cls != 'good':
-        todo = [cls] * sample_count(defect_rng, cls, stats)
-        if defect_rng.random() < TWO_CLASS_RATE: todo.append(str(defect_rng.choice([c for c in CLASSES if c != cls])))
-        scale = (height / 1080, width / 1920); gap = max(2, round(6 * min(scale)))
-        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * gap + 1, 2 * gap + 1))
-        taken = np.zeros_like(mask)
-        for c in todo:
-            for _ in range(5):       # a new size when an object finds no room
-                cover, paint = render_object(defect_rng, c, scale, stats)
-                m = (cover >= 0.5).astype(np.uint8)
-                if (pos := _place(defect_rng, m, layout, taken, gap, kernel)) is not None: break
-            else: continue
-            (x0, y0), (ph, pw) = pos, m.shape
-            if defects: paint(img[y0:y0 + ph, x0:x0 + pw]); mask[y0:y0 + ph, x0:x0 + pw] |= m * 255
-            ys, xs = np.nonzero(m)
-            objects.append(dict(cls=c, x=x0 + int(xs.min()), y=y0 + int(ys.min()), height=int(np.ptp(ys)) + 1,
-                                width=int(np.ptp(xs)) + 1, area=int(m.sum())))
-    img += sensor_noise(noise_rng, img.shape, noise_rng.uniform(1.2, 2.5)); img += 0.5   # + 0.5: the cast rounds
+        screen = _coverage(height, width, [rounded_rect(*layout['screen'][:4], layout['screen'][4], layout['angle'])], aa=False) > 0
+        mask, objects = add_defects(defect_rng, img, screen, cls, stats, paint=defects)
+    camera(noise_rng, img); img += 0.5   # + 0.5: the cast rounds
     return np.clip(img, 0, 255).astype(np.uint8), mask, objects
 
 # %% ../nbs/02_synth.ipynb #0e6c48d3
@@ -366,7 +490,8 @@ def _write_one(job):
     "Make and write one image (and its mask); return how many objects it holds"
     out, cls, i, img_path, mask_path, seed, width, height, quality = job
     img, mask, objects = synth_image(np.random.default_rng(image_seed(seed, cls, i)), cls, width, height)
-    params = [cv2.IMWRITE_JPEG_QUALITY, quality] if img_path.suffix == '.jpg' else [cv2.IMWRITE_PNG_COMPRESSION, 3]
+    q = int(np.random.default_rng([*image_seed(seed, cls, i), 1]).integers(max(1, quality - 25), quality + 1))   # phones' JPEGs vary
+    params = [cv2.IMWRITE_JPEG_QUALITY, q] if img_path.suffix == '.jpg' else [cv2.IMWRITE_PNG_COMPRESSION, 3]
     (out / img_path).write_bytes(cv2.imencode(img_path.suffix, cv2.cvtColor(img, cv2.COLOR_RGB2BGR), params)[1].tobytes())
     if mask_path is not None: (out / mask_path).write_bytes(cv2.imencode('.png', mask)[1].tobytes())
     return len(objects)
@@ -449,32 +574,280 @@ def object_stats(root, # a dataset in the MSD layout
 def median_deviation(stats:pd.DataFrame, # from `object_stats`
                      width:int,          # the width of the images the stats are from, px
                      height:int,         # their height, px
-                     real:dict=REAL_STATS,
+                     real:dict|None=None, # the real statistics; None for REAL_STATS
                     ) -> pd.DataFrame:
     "Per class: the median object height, width (scaled to 1080x1920) and area of `stats`, and their deviation from `real`"
-    rows = []
+    rows, real = [], real or REAL_STATS
     for cls, g in stats.groupby('cls'):
         for col, scale in (('height', 1080 / height), ('width', 1920 / width), ('area', 1)):
             synth, target = g[col].median() * scale, real[cls][col][PERCENTILES.index(50)]
             rows.append(dict(cls=cls, measure=col, synthetic=synth, real=target, deviation=synth / target - 1))
     return pd.DataFrame(rows)
 
+# %% ../nbs/02_synth.ipynb #1cdf2f04
+def find_screen(img:np.ndarray,     # uint8 image (H, W, 3) RGB, or (H, W) grey
+                margin:float=0.02,  # erosion of the detected screen, as a fraction of the image's shorter side
+                min_area:float=0.1, # the smallest plausible screen, as a fraction of the image
+               ) -> np.ndarray|None:
+    "Boolean mask (H, W) of the phone's dark screen, or `None` where no plausible screen is found"
+    g = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY) if img.ndim == 3 else img
+    h, w = g.shape
+    if max(h, w) > 640:   # detect on a copy at most 640 px wide, then scale the mask back up
+        f = 640 / max(h, w)
+        small = find_screen(cv2.resize(g, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA), margin, min_area)
+        return None if small is None else cv2.resize(small.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+    g = cv2.GaussianBlur(g, (0, 0), max(1., min(g.shape) / 200))
+    thr, dark = cv2.threshold(g, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    if n < 2: return None
+    i = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    comp = (lab == i).astype(np.uint8)
+    cnts, _ = cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    hull = cv2.convexHull(max(cnts, key=cv2.contourArea))
+    area, (_, (rw, rh), _) = cv2.contourArea(hull), cv2.minAreaRect(hull)
+    if not (min_area * g.size <= area <= 0.98 * g.size) or area < 0.8 * rw * rh: return None
+    screen = np.zeros_like(comp); cv2.fillPoly(screen, [hull], 1)
+    if g[screen > 0].mean() > g[screen == 0].mean() - 15: return None   # not clearly darker than around it
+    k = max(1, round(margin * min(g.shape)))
+    screen = cv2.erode(screen, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2*k + 1, 2*k + 1)))
+    return screen.astype(bool) if screen.any() else None
+
+# %% ../nbs/02_synth.ipynb #61650599
+IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp')
+MIN_BACKGROUND = (144, 256)   # smallest background (height, width) px: below it a stain would cover less than 3 px
+
+def background_items(folder) -> list:
+    "(image, its mask or None) for every image under `folder`: an MSD-layout dataset (class folders and masks) or plain photos"
+    folder = Path(folder)
+    if not folder.is_dir(): raise ValueError(f"backgrounds={str(folder)!r}: no such folder")
+    items = []
+    for p in sorted(folder.rglob('*')):
+        if not p.is_file() or p.suffix.lower() not in IMAGE_EXTS or p.name.startswith('.'): continue
+        rel = p.relative_to(folder)
+        if rel.parts[0] in set(MASK_DIRS.values()): continue          # a mask, not a photograph
+        mask = None
+        if len(rel.parts) == 2 and rel.parts[0] in MASK_DIRS:
+            m = folder / MASK_DIRS[rel.parts[0]] / (p.stem + '.png')
+            mask = m if m.is_file() else None
+        items.append((p, mask))
+    return items
+
+def _read(path, flags):
+    "Decode an image file with OpenCV (None when it cannot), reading the bytes first so that any path works"
+    try: return cv2.imdecode(np.frombuffer(Path(path).read_bytes(), np.uint8), flags)
+    except (OSError, cv2.error): return None
+
+def check_background(path, mask_path=None, margin:float=0.02) -> tuple:
+    "(RGB image, its screen, its mask or None, None) for a usable background, else (None, None, None, why not)"
+    bgr = _read(path, cv2.IMREAD_COLOR)
+    if bgr is None: return None, None, None, 'unreadable: not an image file'
+    h, w = bgr.shape[:2]
+    if h < MIN_BACKGROUND[0] or w < MIN_BACKGROUND[1]:
+        return None, None, None, f"too small: {w}x{h}, at least {MIN_BACKGROUND[1]}x{MIN_BACKGROUND[0]} needed"
+    img = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    screen = find_screen(img, margin)
+    if screen is None: return None, None, None, 'no phone found: no dark screen was detected'
+    mask = None
+    if mask_path is not None:
+        m = _read(mask_path, cv2.IMREAD_GRAYSCALE)
+        if m is None or m.shape != (h, w): return None, None, None, f'its mask {Path(mask_path).name} is unreadable or of another size'
+        mask = ((m > 0) * 255).astype(np.uint8)
+    return img, screen, mask, None
+
+# %% ../nbs/02_synth.ipynb #06d8c4aa
+def synth_on_backgrounds(backgrounds,           # a folder of photographs of phones (plain, or an MSD-layout dataset)
+                         out,                   # the folder to write; it must be empty (or new)
+                         n:int=100,             # images per defect class
+                         seed:int=0,            # the same seed, folder and arguments give byte-identical files
+                         quality:int=95,        # JPEG quality of the images written
+                         classes=CLASSES,       # the defect classes to paint
+                         verbose:bool=True,     # print each skipped background on stderr
+                        ) -> pd.DataFrame:
+    "Paint synthetic defects on the screens of the photographs in `backgrounds`; write the MSD layout to `out`"
+    _check_int('n', n, 1); _check_int('seed', seed, 0); _check_int('quality', quality, 1, 100)
+    src, dst = Path(backgrounds).resolve(), Path(out).resolve()
+    if dst == src or src in dst.parents: raise ValueError(f"out={str(out)!r} lies inside backgrounds={str(backgrounds)!r}: the photographs are never written to")
+    if dst in src.parents: raise ValueError(f"out={str(out)!r} contains backgrounds={str(backgrounds)!r}: choose a folder outside it")
+    items = background_items(src)
+    if dst.exists() and not dst.is_dir(): raise ValueError(f"out={str(out)!r} is a file, not a folder")
+    if dst.is_dir() and any(dst.iterdir()): raise FileExistsError(f"out={str(out)!r} is not empty: choose a new folder")
+    usable, skipped = [], []
+    for path, mask_path in items:
+        img, screen, mask, why = check_background(path, mask_path)
+        if why: skipped.append(dict(background=str(path.relative_to(src)), reason=why))
+        else: usable.append((path, mask_path))
+    if verbose:
+        for s in skipped: print(f"defectseg_synth: skipped {s['background']}: {s['reason']}", file=sys.stderr)
+    if not usable: raise ValueError(f"backgrounds={str(backgrounds)!r}: no usable photograph of a phone among {len(items)} files")
+    digits, rows = max(4, len(str(n))), []
+    for cls in classes:
+        (dst / cls).mkdir(parents=True, exist_ok=True); (dst / MASK_DIRS[cls]).mkdir(parents=True, exist_ok=True)
+        for i in range(1, n + 1):
+            path, mask_path = usable[(i - 1) % len(usable)]
+            img, screen, old, _ = check_background(path, mask_path)
+            rng = np.random.default_rng([seed, 100 + ALL_CLASSES.index(cls), i])
+            photo = img.astype(np.float32)
+            for _ in range(10):                                                 # an image of a defect class holds a defect
+                mask, objects = add_defects(rng, photo, screen, cls, taken=old)
+                if objects: break
+            else: raise ValueError(f"{path}: its screen has no room for a {cls} defect")
+            mask = mask if old is None else mask | old                       # the photograph's own defects stay in its mask
+            name = f"{PREFIXES[cls]}_{i:0{digits}d}"
+            out_img = np.clip(photo + 0.5, 0, 255).astype(np.uint8)
+            (dst / cls / f"{name}.jpg").write_bytes(cv2.imencode('.jpg', cv2.cvtColor(out_img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality])[1].tobytes())
+            (dst / MASK_DIRS[cls] / f"{name}.png").write_bytes(cv2.imencode('.png', mask)[1].tobytes())
+            rows.append(dict(file=f"{cls}/{name}.jpg", cls=cls, background=str(path.relative_to(src)), objects=len(objects),
+                             kept_mask_pixels=0 if old is None else int((old > 0).sum())))
+    df = pd.DataFrame(rows)
+    df.to_csv(dst / 'backgrounds.csv', index=False)
+    if skipped: pd.DataFrame(skipped).to_csv(dst / 'skipped.csv', index=False)
+    return df
+
+# %% ../nbs/02_synth.ipynb #f4ce99ab
+REF_SIZE = (175, 311)   # (height, width) of the real samples the look is measured on: the 1920x1080 photographs, 6.2 times smaller
+
+def scene_regions(img:np.ndarray, # uint8 RGB photograph of a phone on a table
+                 ) -> dict|None:
+    "Bool masks of the 'table', the phone's 'body' (empty where it is as dark as the screen) and the 'screen'; None without a phone"
+    screen = find_screen(img, margin=0.)
+    if screen is None: return None
+    g = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY); h, w = g.shape
+    b = max(2, round(0.02 * min(h, w)))                      # the table's grey, from the frame of the picture
+    frame = np.concatenate([g[:b].ravel(), g[-b:].ravel(), g[:, :b].ravel(), g[:, -b:].ravel()]).astype(np.float32)
+    level = np.median(frame); sd = 1.4826 * np.median(np.abs(frame - level)) + 1
+    blurred = cv2.GaussianBlur(g, (0, 0), max(1., min(h, w) / 150)).astype(np.float32)
+    phone = ((np.abs(blurred - level) > max(12, 4 * sd)) | screen).astype(np.uint8)
+    _, lab = cv2.connectedComponents(phone, connectivity=8)
+    ys, xs = np.nonzero(screen); comp = (lab == np.bincount(lab[ys, xs]).argmax()).astype(np.uint8)
+    hull = cv2.convexHull(max(cv2.findContours(comp, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0], key=cv2.contourArea))
+    phone = np.zeros_like(comp); cv2.fillPoly(phone, [hull], 1)
+    k = max(1, round(0.015 * min(h, w))); kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1, 2 * k + 1))
+    return dict(table=cv2.dilate(phone, kernel) == 0,
+                body=(cv2.erode(phone, kernel) > 0) & (cv2.dilate(screen.astype(np.uint8), kernel) == 0),
+                screen=cv2.erode(screen.astype(np.uint8), kernel) > 0)
+
+def _grey(img): return cv2.cvtColor(img, cv2.COLOR_RGB2GRAY).astype(np.float32)
+
+def region_look(img:np.ndarray, # uint8 RGB photograph, at REF_SIZE
+               ) -> dict:
+    "Per region: mean grey, spread (standard deviation) and high-frequency energy (std of what a 1 px Gaussian blur removes)"
+    regions, g = scene_regions(img), _grey(img)
+    if regions is None: return {}
+    hf = g - cv2.GaussianBlur(g, (0, 0), 1.)
+    return {f'{name}_{stat}': float(f(m)) for name, m in regions.items() if m.sum() >= 50
+            for stat, f in (('mean', lambda m: g[m].mean()), ('spread', lambda m: g[m].std()), ('hf', lambda m: hf[m].std()))}
+
+def defect_look(img:np.ndarray,  # uint8 RGB photograph, at REF_SIZE
+                mask:np.ndarray, # its mask (nonzero: defect)
+                ring:int=3,      # width of the ring around each defect, px
+                step:float=8.,   # grey levels a pixel must differ from the ring's median to count as brighter or darker
+               ) -> dict:
+    "The defects against a ring around them: contrast (mean grey of the mask minus the ring's median), shares brighter and darker"
+    g, m = _grey(img), (mask > 0).astype(np.uint8)
+    if not m.any(): return {}
+    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * ring + 1, 2 * ring + 1))
+    around = (cv2.dilate(m, k) > 0) & (cv2.dilate(m, np.ones((3, 3), np.uint8)) == 0)
+    level, inside = np.median(g[around]), g[m > 0]
+    return dict(contrast=float(inside.mean() - level), brighter=float((inside > level + step).mean()),
+                darker=float((inside < level - step).mean()))
+
+def scratch_width(mask:np.ndarray, # a scratch mask (nonzero: defect)
+                 ) -> np.ndarray:
+    "Width of each scratch in the mask, px: 2 x area / perimeter of each connected piece (a thin band's area / length)"
+    n, lab, st, _ = cv2.connectedComponentsWithStats((mask > 0).astype(np.uint8), connectivity=8)
+    res = []
+    for j in range(1, n):
+        cnts = cv2.findContours((lab == j).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)[0]
+        res.append(2 * st[j, cv2.CC_STAT_AREA] / max(sum(cv2.arcLength(c, True) for c in cnts), 1.))
+    return np.array(res)
+
+def scratch_profile(img:np.ndarray, # uint8 RGB photograph, at REF_SIZE
+                    mask:np.ndarray, # its scratch mask
+                    reach:int=3,     # px on either side of the mask's edge
+                   ) -> np.ndarray:
+    "Mean grey above the ring's median at each distance from the mask's edge, -reach .. reach px (inside positive)"
+    g, m = _grey(img), (mask > 0).astype(np.uint8)
+    inside = cv2.distanceTransform(m, cv2.DIST_L2, 3); outside = cv2.distanceTransform(1 - m, cv2.DIST_L2, 3)
+    d = np.where(m > 0, np.ceil(inside), -np.ceil(outside)).astype(int)
+    level = np.median(g[(d < -1) & (d >= -reach)])
+    return np.array([g[d == i].mean() - level if (d == i).any() else np.nan for i in range(-reach, reach + 1) if i != 0])
+
+# %% ../nbs/02_synth.ipynb #cd9c345f
+# The five real samples (shared/reference/real_msd_samples, 311x175), measured by region_look, defect_look and
+# scratch_width: the (lowest, highest) value over the samples that show it (body: the 2 white phones; scratch: 1 image).
+REAL_LOOK = {
+    'table_mean': (86.2, 94.2), 'table_spread': (11.1, 14.8), 'table_hf': (1.51, 2.64),
+    'body_mean': (231.2, 242.2), 'body_spread': (43.2, 46.1), 'body_hf': (8.38, 11.56),
+    'screen_mean': (17.9, 33.6), 'screen_spread': (3.57, 8.47), 'screen_hf': (1.59, 3.98),
+    'oil_contrast': (9.4, 32.6), 'oil_brighter': (0.18, 0.68), 'oil_darker': (0., 0.),
+    'scratch_contrast': (52.8, 52.8), 'scratch_brighter': (1., 1.), 'scratch_darker': (0., 0.),
+    'stain_contrast': (76.7, 110.1), 'stain_brighter': (1., 1.), 'stain_darker': (0., 0.),
+    'scratch_width': (1.14, 1.14),
+}
+# How far outside the real range the synthetic median may lie: grey levels, shares, px at REF_SIZE
+LOOK_TOLERANCE = {
+    'table_mean': 8, 'table_spread': 4, 'table_hf': 0.8, 'body_mean': 20, 'body_spread': 15, 'body_hf': 4.5,
+    'screen_mean': 5, 'screen_spread': 3, 'screen_hf': 1, 'oil_contrast': 5, 'oil_brighter': 0.15, 'oil_darker': 0.05,
+    'scratch_contrast': 20, 'scratch_brighter': 0.1, 'scratch_darker': 0.05, 'stain_contrast': 15, 'stain_brighter': 0.1,
+    'stain_darker': 0.05, 'scratch_width': 0.75,
+}
+
+def image_look(img:np.ndarray,         # uint8 RGB photograph at REF_SIZE
+               mask:np.ndarray|None=None, # its mask, or None
+               cls:str='good',         # its class
+              ) -> dict:
+    "Every look statistic of one photograph, keyed as in REAL_LOOK (the body only for a white phone)"
+    look = region_look(img)
+    if look.get('body_mean', 0) < 128: look = {k: v for k, v in look.items() if not k.startswith('body')}
+    if cls in CLASSES and mask is not None and mask.any():
+        look.update({f'{cls}_{k}': v for k, v in defect_look(img, mask).items()})
+        if cls == 'scratch': look['scratch_width'] = float(np.median(scratch_width(mask)))
+    return look
+
+def look_sample(n:int=10,   # images per class (defect classes and good)
+                seed:int=0, # the sample's seed
+               ) -> pd.DataFrame:
+    "The look of `n` synthetic photographs per class, drawn at REF_SIZE: one row per image"
+    rows = []
+    for cls in ALL_CLASSES:
+        for i in range(n):
+            img, mask, _ = synth_image(np.random.default_rng([seed, 1000 + ALL_CLASSES.index(cls), i]), cls, REF_SIZE[1], REF_SIZE[0])
+            rows.append(dict(cls=cls, **image_look(img, mask, cls)))
+    return pd.DataFrame(rows)
+
+def realism_report(sample:pd.DataFrame,  # from look_sample
+                   real:dict|None=None,  # (lowest, highest) per statistic; None for REAL_LOOK
+                   tolerance:dict|None=None, # per statistic; None for LOOK_TOLERANCE
+                  ) -> pd.DataFrame:
+    "Per statistic: the real range, the synthetic median, the tolerance, and whether the median lies within it"
+    real, tolerance = real or REAL_LOOK, tolerance or LOOK_TOLERANCE
+    rows = []
+    for stat, (lo, hi) in real.items():
+        syn = float(sample[stat].median()) if stat in sample and sample[stat].notna().any() else float('nan')
+        rows.append(dict(statistic=stat, real_low=lo, real_high=hi, synthetic=syn, tolerance=tolerance[stat],
+                         ok=bool(lo - tolerance[stat] <= syn <= hi + tolerance[stat])))
+    return pd.DataFrame(rows).set_index('statistic')
+
 # %% ../nbs/02_synth.ipynb #71baeed3
 @call_parse
 def defectseg_synth(out:str='data/synth',  # the folder to write; it must be empty unless --overwrite
                     n:int=400,             # images per defect class
-                    good:int=20,           # defect-free images
+                    good:int=20,           # defect-free images (not with --backgrounds)
                     width:int=1920,        # image width, px (at least 64, and not less than the height)
                     height:int=1080,       # image height, px (at least 36)
                     seed:int=0,            # the same seed and arguments give byte-identical files
                     overwrite:bool=False,  # write into a folder that is not empty, replacing only the files this run writes
-                    quality:int=90,        # JPEG quality of the defect images
+                    quality:int=90,        # JPEG quality of the defect images (the highest; each image draws its own)
                     workers:int=1,         # processes that make images
                     quiet:bool=False,      # no progress bar
+                    backgrounds:str=None,  # a folder of photographs of phones: paint the defects on their screens instead
                    ):
     "Write a synthetic MSD-like dataset: phones with oil, scratch and stain defects, and their masks"
-    import sys
-    try: path = make_synth(out, n=n, good=good, width=width, height=height, seed=seed, overwrite=overwrite, quality=quality,
-                           workers=workers, progress=not quiet)
+    try:
+        if backgrounds is not None:
+            df = synth_on_backgrounds(backgrounds, out, n=n, seed=seed, quality=quality)
+            print(f"wrote {len(df)} images painted on {df.background.nunique()} photographs of {backgrounds} to {out}"); return
+        path = make_synth(out, n=n, good=good, width=width, height=height, seed=seed, overwrite=overwrite, quality=quality,
+                          workers=workers, progress=not quiet)
     except (ValueError, OSError) as e: print(f"defectseg_synth: {e}", file=sys.stderr); raise SystemExit(2)
     print(f"wrote {3 * n} defect images and {good} good ones, {width}x{height}, to {path}")
