@@ -26,14 +26,14 @@ class SaveLastCallback(Callback):
     "Save model and optimizer as `fname`.pth after every epoch, and the epochs done and trackers' state as `fname`.json"
     order = EarlyStoppingCallback.order + 1 # after the trackers have seen this epoch
     def __init__(self,
-                 fname:str='last', # file name without extension, in `learn.path/learn.model_dir`
-                 start_epoch:int=0): # the epochs done before this `fit` (when resuming)
+                 fname:str='last', # file name without extension, in learn.path/learn.model_dir
+                 start_epoch:int=0): # the epochs done before this fit (when resuming)
         store_attr()
 
     def before_epoch(self): self.epoch_done = False
     def after_validate(self): self.epoch_done = True
     def after_epoch(self): self._save()
-    def after_cancel_fit(self): # early stopping raises before `after_epoch` reaches this callback
+    def after_cancel_fit(self): # early stopping raises before after_epoch reaches this callback
         if getattr(self, 'epoch_done', False) and getattr(self, 'saved_epoch', None) != self.epoch: self._save()
 
     def _save(self):
@@ -52,8 +52,8 @@ class SaveBestCallback(SaveModelCallback):
     def __init__(self,
                  monitor:str=MONITOR, # the metric to maximise
                  fname:str='best', # file name without extension
-                 best:float|None=None, # the best score of the epochs before this `fit`
-                 start_epoch:int=0): # the epochs done before this `fit`, to number them in messages
+                 best:float|None=None, # the best score of the epochs before this fit
+                 start_epoch:int=0): # the epochs done before this fit, to number them in messages
         super().__init__(monitor=monitor, comp=np.greater, fname=fname, reset_on_fit=best is None)
         self.best, self.start_epoch = best, start_epoch
 
@@ -105,7 +105,7 @@ class OneCycleFrom(ParamScheduler):
                  lr_max:float, # the peak learning rate
                  total_epochs:int, # the length of the whole cycle
                  start_epoch:int=0, # the epochs already done
-                 div:float=25., div_final:float=1e5, pct_start:float=0.25, # as in `fit_one_cycle`
+                 div:float=25., div_final:float=1e5, pct_start:float=0.25, # as in fit_one_cycle
                  moms:tuple=(0.95, 0.85, 0.95)):
         super().__init__({'lr': combined_cos(pct_start, lr_max/div, lr_max, lr_max/div_final),
                           'mom': combined_cos(pct_start, *moms)})
@@ -150,7 +150,7 @@ class SafeWandbCallback(Callback):
 def start_wandb(project:str, # the W&B project
                 config:dict, # the run's configuration, shown in W&B
                 name:str|None=None, # the W&B run name
-                run_dir=None, # where W&B writes its files (`<run_dir>/wandb/`) unless `WANDB_DIR` is set
+                run_dir:str|None=None, # where W&B writes its files (<run_dir>/wandb/) unless WANDB_DIR is set
                 n_preds:int=8 # validation images logged with their predictions
                ) -> list:
     "Open a W&B run (offline when there is no login or network) and return the callbacks that log to it; [] on failure"
@@ -178,14 +178,14 @@ def finish_wandb(summary:dict|None=None):
 # %% ../nbs/05a_callbacks.ipynb #fcc028fd
 SCHEDULES = ('one_cycle', 'constant')
 
-def fit_run(learn:Learner, # from `defect_learner`, its `path` the run folder
+def fit_run(learn:Learner, # from defect_learner, its path the run folder
             epochs:int, # the epochs of the whole run
-            lr:float|None=None, # peak (one-cycle) or constant learning rate; `None` for `learn.lr`
-            patience:int=10, # epochs without a better `defect_dice` before stopping
+            lr:float|None=None, # peak (one-cycle) or constant learning rate; None for learn.lr
+            patience:int=10, # epochs without a better defect_dice before stopping
             start_epoch:int=0, # epochs already done (resuming)
-            state:dict|None=None, # the trackers' state from `last.json` (resuming)
+            state:dict|None=None, # the trackers' state from last.json (resuming)
             schedule:str='one_cycle', # 'one_cycle' or 'constant'
-            cbs=None # more callbacks for this fit (W&B)
+            cbs:list|None=None # more callbacks for this fit (W&B)
            ) -> Learner:
     "Fit with best/last checkpoints, early stopping, the CSV log and the schedule; the best model is loaded at the end"
     if schedule not in SCHEDULES: raise ValueError(f"--schedule {schedule!r} is not one of {', '.join(SCHEDULES)}")

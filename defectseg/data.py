@@ -6,11 +6,13 @@
 from __future__ import annotations
 import hashlib, os, shutil, sys, tempfile, warnings
 from pathlib import Path
+from typing import Callable
 import cv2
 import numpy as np
 import pandas as pd
 from PIL import Image, ImageFile, ImageOps
 from fastcore.basics import listify
+from fastcore.meta import delegates
 from fastcore.script import call_parse
 from fasttransform import Transform, Pipeline
 from fastprogress.fastprogress import progress_bar
@@ -19,7 +21,7 @@ with warnings.catch_warnings():   # fastai's import warns that torch.jit.script 
     from fastai.data.block import DataBlock
     from fastai.data.transforms import Normalize, IntToFloatTensor
     from fastai.vision.data import ImageBlock, MaskBlock, imagenet_stats
-from .core import CLASSES, ALL_CLASSES, CODES, MASK_DIRS, PREFIXES, IMG_EXTS, DEFAULT_SIZE, class_of
+from .core import CLASSES, ALL_CLASSES, CODES, MASK_DIRS, PREFIXES, IMG_EXTS, DEFAULT_SIZE, class_of, cli_errors
 
 # %% auto #0
 __all__ = ['SPLITS', 'make_tiny_dataset', 'mask_path', 'find_items', 'read_mask_file', 'image_size', 'resize_mask', 'load_mask',
@@ -43,7 +45,7 @@ def _draw_defect(cls, shape, rng) -> np.ndarray:
 # %% ../nbs/01_data.ipynb #5d359917
 def make_tiny_dataset(path,                 # folder to create (or fill); must not already hold images
                       n_per_class:int=4,    # images per defect class
-                      n_good:int=2,         # defect-free images in `good/`
+                      n_good:int=2,         # defect-free images in good/
                       size=(90, 160),       # image size, height x width
                       seed:int=0,           # random seed: the same seed gives the same files
                       ext:str='.jpg',       # image extension (masks are always PNG)
@@ -142,7 +144,7 @@ def resize_mask(mask:np.ndarray,   # 0/1 mask, (H, W)
 
 # %% ../nbs/01_data.ipynb #54c0dd71
 def load_mask(image_path,          # an image in a class folder
-              size=None,           # (h, w) to resize to (see `resize_mask`), or `None` for the mask's own size
+              size:tuple|None=None,           # (h, w) to resize to (see resize_mask), or None for the mask's own size
               thresh:float=0.1,    # the fraction of a pixel's footprint that must be defect, when resizing
              ) -> np.ndarray:
     "The 0/1 uint8 mask of the image at `image_path` (zeros for a `good` image)"
@@ -255,7 +257,7 @@ class DatasetReport:
 
 # %% ../nbs/01_data.ipynb #18f78ff6
 def check_dataset(base_path,            # the dataset root: class folders and mask folders
-                  strict:bool=False,    # raise a `ValueError` listing every problem, instead of skipping
+                  strict:bool=False,    # raise a ValueError listing every problem, instead of skipping
                   decode:bool=False,    # decode every image in full (slow), not only those whose end looks wrong
                   progress:bool|None=None,  # show a progress bar (default: for more than 200 images)
                  ) -> DatasetReport:
@@ -316,8 +318,8 @@ def read_split(path) -> pd.DataFrame:
     return _typed(df)
 
 # %% ../nbs/01_data.ipynb #42f6fdde
-def save_split(split:pd.DataFrame,     # a split from `get_split` or `read_split`
-               dest,                   # a CSV file, or a folder (a run folder) to write `split.csv` into
+def save_split(split:pd.DataFrame,     # a split from get_split or read_split
+               dest,                   # a CSV file, or a folder (a run folder) to write split.csv into
                overwrite:bool=False,   # replace an existing file
               ) -> Path:
     "Write `split` as a manifest (e.g. a copy in a run folder, recording the split that run used)"
@@ -333,10 +335,10 @@ def save_split(split:pd.DataFrame,     # a split from `get_split` or `read_split
 # %% ../nbs/01_data.ipynb #142428e4
 def get_split(base_path,                # the dataset root
               seed:int=42,              # decides the split; recorded in the manifest
-              manifest=None,            # the manifest CSV (default `<root>/split.csv`)
+              manifest:str|None=None,            # the manifest CSV (default <root>/split.csv)
               valid_pct:float=0.15,     # share of each class in valid
               test_pct:float=0.15,      # share of each class in test
-              items:pd.DataFrame|None=None,  # the images to split (default: `check_dataset(base_path).items`)
+              items:pd.DataFrame|None=None,  # the images to split (default: check_dataset(base_path).items)
               write:bool=True,          # write the manifest when it is new or images were added
              ) -> pd.DataFrame:
     "The train/valid/test split of `base_path`, stratified per class, reused from and saved to `manifest`"
@@ -442,7 +444,7 @@ def default_cache_dir() -> Path:
 # %% ../nbs/01_data.ipynb #28a4febf
 class ResizeCache:
     "Images and masks resized to `size`, kept as files under `cache_dir` and rebuilt when their source changes"
-    def __init__(self, size=DEFAULT_SIZE, cache_dir=None, mask_thresh:float=0.1, draft:bool=True):
+    def __init__(self, size=DEFAULT_SIZE, cache_dir:str|None=None, mask_thresh:float=0.1, draft:bool=True):
         self.size, self.mask_thresh, self.draft = tuple(size), mask_thresh, draft
         self.cache_dir = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
 
@@ -523,12 +525,12 @@ class SplitLookup:
         return [idx[s] for s in SPLITS]
 
 # %% ../nbs/01_data.ipynb #02163b9b
-def defect_datablock(splitter=None,            # e.g. SplitLookup; default fastai's random 80/20 split
+def defect_datablock(splitter:Callable|None=None,            # e.g. SplitLookup; default fastai's random 80/20 split
                      img_size=DEFAULT_SIZE,    # (h, w) of the images and masks
                      cache:ResizeCache|None=None,  # where resized images and masks are kept, if anywhere
                      mask_thresh:float=0.1,    # see resize_mask
-                     item_tfms=None,           # applied after the resize
-                     batch_tfms=None,          # applied before the normalisation
+                     item_tfms:list|None=None,           # applied after the resize
+                     batch_tfms:list|None=None,          # applied before the normalisation
                      draft:bool=True,          # see read_image
                      stats:tuple|None=None,    # (mean, std) of the normalisation; None for ImageNet's
                     ) -> DataBlock:
@@ -545,7 +547,7 @@ def normalize_stats(dls) -> dict|None:
     return None
 
 def input_tfms(stats:tuple|None=None, # (mean, std) of the normalisation; None for ImageNet's
-               device=None,           # where the batches will be
+               device:str|None=None,           # where the batches will be
               ) -> Pipeline:
     "The batch transforms of `defect_datablock` that turn uint8 images into the network's input: `IntToFloatTensor`, then `Normalize`"
     norm = Normalize.from_stats(*(stats or imagenet_stats), cuda=False)
@@ -556,21 +558,21 @@ def input_tfms(stats:tuple|None=None, # (mean, std) of the normalisation; None f
 def defect_dataloaders(base_path,               # the dataset root
                        img_size=DEFAULT_SIZE,   # (h, w) of the images and masks
                        bs:int=8,                # batch size
-                       seed:int=42,             # the split seed (see `get_split`)
-                       manifest=None,           # the split manifest (default `<root>/split.csv`)
+                       seed:int=42,             # the split seed (see get_split)
+                       manifest:str|None=None,           # the split manifest (default <root>/split.csv)
                        extra_train=(),          # more roots in the same layout whose images join train only
-                       cache=False,             # `True` (default cache folder), a folder, or a `ResizeCache`
+                       cache=False,             # True (default cache folder), a folder, or a ResizeCache
                        num_workers:int=0,       # DataLoader worker processes
-                       item_tfms=None,          # applied after the resize
-                       batch_tfms=None,         # applied before the normalisation
+                       item_tfms:list|None=None,          # applied after the resize
+                       batch_tfms:list|None=None,         # applied before the normalisation
                        strict:bool=False,       # refuse a dataset with any problem instead of skipping bad images
-                       device=None,             # where batches go (fastai's default: the GPU when there is one)
-                       mask_thresh:float=0.1,   # see `resize_mask`
+                       device:str|None=None,             # where batches go (fastai's default: the GPU when there is one)
+                       mask_thresh:float=0.1,   # see resize_mask
                        draft:bool=True,         # see read_image
                        stats:tuple|None=None,   # (mean, std) of the normalisation; None for ImageNet's
-                       valid_pct:float=0.15,    # see `get_split`
-                       test_pct:float=0.15,     # see `get_split`
-                       **kwargs,                # passed to `DataBlock.dataloaders`
+                       valid_pct:float=0.15,    # see get_split
+                       test_pct:float=0.15,     # see get_split
+                       **kwargs,                # passed to DataBlock.dataloaders
                       ):
     "`DataLoaders` for train, valid and test (`dls[2]`) from the checked dataset at `base_path` and its split manifest"
     report = check_dataset(base_path, strict=strict)
@@ -594,8 +596,14 @@ def defect_dataloaders(base_path,               # the dataset root
     return dls
 
 # %% ../nbs/01_data.ipynb #58462e59
-def dataset_check(base_path, strict:bool=False, manifest=None, seed:int=42, decode:bool=False) -> tuple[str, bool]:
+def dataset_check(base_path:str|None=None, # the dataset root (required)
+                  strict:bool=False, # fail when there is any problem
+                  manifest:str|None=None, # the split manifest (default <base_path>/split.csv); created when missing
+                  seed:int=42, # the split seed, for a new manifest
+                  decode:bool=False, # decode every image in full (slow) to find corrupt ones
+                 ) -> tuple[str, bool]:
     "The report `defectseg_check` prints, and whether it passes (no problem, or any number when not `strict`)"
+    if base_path is None: raise ValueError("--base_path is required (the dataset root)")
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', DatasetWarning)
         report = check_dataset(base_path, decode=decode)
@@ -617,16 +625,10 @@ def dataset_check(base_path, strict:bool=False, manifest=None, seed:int=42, deco
 
 # %% ../nbs/01_data.ipynb #e5618d54
 @call_parse
-def defectseg_check(base_path:str=None,      # the dataset root (required)
-                    strict:bool=False,       # exit with status 1 when there is any problem
-                    manifest:str=None,       # the split manifest (default <base_path>/split.csv); created when missing
-                    seed:int=42,             # the split seed, for a new manifest
-                    decode:bool=False,       # decode every image in full (slow) to find corrupt ones
-                   ):
-    "Check an MSD-layout dataset: per-class counts, the split, every problem"
-    if base_path is None: print("defectseg_check: --base_path is required (the dataset root)", file=sys.stderr); raise SystemExit(2)
-    try: text, ok = dataset_check(base_path, strict=strict, manifest=manifest, seed=seed, decode=decode)
-    except (OSError, ValueError) as e:
-        print(f"defectseg_check: {e}", file=sys.stderr); raise SystemExit(2)
+@cli_errors
+@delegates(dataset_check)
+def defectseg_check(**kwargs):
+    "Check an MSD-layout dataset: per-class counts, the split, every problem (exit status 1 when strict and there is one)"
+    text, ok = dataset_check(**kwargs)
     print(text)
     if not ok: raise SystemExit(1)

@@ -31,9 +31,9 @@ DEMO_CONFIGS = {
                   n_synth=6, n_good=3, synth_w=128, synth_h=72),
 }
 
-def demo_config(device_type:str|None=None, # 'cuda', 'mps' or 'cpu'; `None` for the best device here
+def demo_config(device_type:str|None=None, # 'cuda', 'mps' or 'cpu'; None for the best device here
                 quick:bool=False, # the miniature configuration (tests)
-                **overrides # any key of the configuration; `None` values are ignored
+                **overrides # any key of the configuration; None values are ignored
                ) -> dict:
     "The demo's configuration for `device_type`, with `overrides`"
     kind = 'quick' if quick else 'gpu' if (device_type or default_device_type()) == 'cuda' else 'cpu'

@@ -25,7 +25,7 @@ SPLIT_CHOICES = ('test', 'valid', 'train', 'all')
 
 def eval_items(base_path, # the dataset root (MSD layout)
                run_dir, # the run folder, whose split.csv names the splits
-               split:str='test' # 'test', 'valid' or 'train' of the run's manifest, or 'all': every image under `base_path`
+               split:str='test' # 'test', 'valid' or 'train' of the run's manifest, or 'all': every image under base_path
               ) -> pd.DataFrame:
     "The images to evaluate, with their class: columns `image` (absolute path) and `cls`"
     if split not in SPLIT_CHOICES: raise ValueError(f"--split {split!r} is not one of {', '.join(SPLIT_CHOICES)}")
@@ -92,11 +92,11 @@ def error_overlay(image:np.ndarray, # uint8 RGB (H, W, 3)
 
 def plot_cases(images, # image files, one row each
                pred:dict, # from evaluate with keep=True
-               idxs, # the positions of `images` in `pred`
+               idxs, # the positions of images in pred
                size, # (h, w) the images were predicted at
                threshold:float=0.5, # probability above which a pixel is defect
-               titles=None, # one title per row (default: the file name)
-               out=None # save the figure here (PNG) and close it
+               titles:list|None=None, # one title per row (default: the file name)
+               out:str|None=None # save the figure here (PNG) and close it
               ):
     "Rows of image, true mask, predicted mask and error overlay"
     plt = _pyplot()
@@ -121,7 +121,7 @@ def plot_sweep(valid_curve:pd.DataFrame, # threshold_curve of the validation spl
                chosen:float, # the chosen threshold
                threshold:float, # the run's threshold
                test_curve:pd.DataFrame|None=None, # the same for the evaluated split, drawn dashed (not used to choose)
-               out=None, # save the figure here (PNG) and close it
+               out:str|None=None, # save the figure here (PNG) and close it
                split:str='evaluated' # the name of the evaluated split in the legend
               ):
     "Dice and per-defect-image Dice against the threshold"
@@ -218,7 +218,7 @@ def _report(res:dict, out:Path, figures:dict, worst:pd.DataFrame) -> str:
 def evaluate_run(base_path:str|None=None, # the dataset root; None for the one in the run's config.json
                  ckpt:str|None=None, # a run folder, its export.pkl, or a .pth file with config.json beside it
                  split:str='test', # test, valid or train of the run's manifest, or all: every image of base_path
-                 batch_size:int|None=None, # images per forward pass; None for the run's (the numbers do not depend on it)
+                 batch_size:int|None=None, # images per forward pass; None for the run's own, as train used
                  threshold:float|None=None, # probability above which a pixel is defect; None for the run's
                  precision:str='fp32', # fp32, bf16, fp16 or auto
                  out:str|None=None, # where metrics.json, report.md and the figures go; None for <run>/eval_<split>/

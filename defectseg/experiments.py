@@ -46,8 +46,8 @@ def _epoch_seconds(history:pd.DataFrame) -> list:
     return [secs(t) for t in history['time']] if 'time' in history else []
 
 # %% ../nbs/09a_experiments.ipynb #3d012880
-def experiment_record(run, # a run folder written by `train` (with test_metrics.json)
-                      bench_size:tuple|None=None, # (h, w) for the inference timing; `None` for the training size
+def experiment_record(run, # a run folder written by train (with test_metrics.json)
+                      bench_size:tuple|None=None, # (h, w) for the inference timing; None for the training size
                       bench_n:int=10, # timed forward passes (batch 1, fp32, after 3 untimed)
                       **extra) -> dict:
     "Test metrics, parameters, seconds per epoch and inference images per second of `run`, as one flat dict"
@@ -74,17 +74,17 @@ def experiment_record(run, # a run folder written by `train` (with test_metrics.
     return {**rec, **extra}
 
 # %% ../nbs/09a_experiments.ipynb #8b9049fc
-def run_experiment(arch:str, # an architecture from `list_models()`
+def run_experiment(arch:str, # an architecture from list_models()
                    data, # the dataset root (MSD layout)
                    out_dir, # runs go to <out_dir>/<name>/
                    epochs:int=10, # epochs of the run
                    img_size:tuple=(144, 256), # training (h, w)
-                   base_channels:int|None=None, # model width; `None` for the architecture's default
-                   name:str|None=None, # the run and record name; `None` for `arch`
-                   results=None, # a folder to write <name>.json into; `None` to write nothing
+                   base_channels:int|None=None, # model width; None for the architecture's default
+                   name:str|None=None, # the run and record name; None for arch
+                   results:str|None=None, # a folder to write <name>.json into; None to write nothing
                    reuse:bool=True, # a finished run of the same name is read, not trained again
-                   bench_n:int=10, # timed forward passes for `infer_fps`
-                   **train_kw # more arguments for `train` (batch_size, lr, bce_weight, augs, extra_train, patience ...)
+                   bench_n:int=10, # timed forward passes for infer_fps
+                   **train_kw # more arguments for train (batch_size, lr, bce_weight, augs, extra_train, patience ...)
                   ) -> dict:
     "Train `arch` on `data` with `train` (or reuse the finished run), and return (and save) its `experiment_record`"
     if arch not in list_models(): raise ValueError(f"unknown architecture {arch!r}; choose one of {', '.join(list_models())}")
@@ -103,10 +103,10 @@ def run_experiment(arch:str, # an architecture from `list_models()`
     return rec
 
 # %% ../nbs/09a_experiments.ipynb #f7baca18
-def plot_test_cases(run, # a run folder written by `train`
+def plot_test_cases(run, # a run folder written by train
                     per_class:int=1, # test images per class (oil, scratch, stain, good)
                     which:str='best', # 'best' or 'last' weights
-                    out=None # save the figure here (PNG) and close it
+                    out:str|None=None # save the figure here (PNG) and close it
                    ):
     "Rows of test image, true mask, predicted mask and error overlay (found green, false red, missed blue), `per_class` of each class"
     r = Run(run)
@@ -122,9 +122,9 @@ def plot_test_cases(run, # a run folder written by `train`
 TABLE_COLUMNS = ['dice', 'iou', 'defect_dice', 'defect_iou'] + [f'{c}_defect_dice' for c in CLASSES] + \
                 ['fp_good', 'params', 'sec_per_epoch', 'infer_fps', 'epochs_run', 'img_h', 'img_w', 'base_channels']
 
-def comparison_table(folder, # a folder of `run_experiment` JSON records
+def comparison_table(folder, # a folder of run_experiment JSON records
                      columns=TABLE_COLUMNS, # the columns to keep
-                     sort:str|None='defect_dice' # the column to sort by (descending); `None` to keep file order
+                     sort:str|None='defect_dice' # the column to sort by (descending); None to keep file order
                     ) -> pd.DataFrame:
     "One row per experiment record in `folder` (by its name), the metrics and costs side by side"
     files = sorted(Path(folder).glob('*.json'))
@@ -135,10 +135,10 @@ def comparison_table(folder, # a folder of `run_experiment` JSON records
     return df.sort_values(sort, ascending=False) if sort else df
 
 # %% ../nbs/09a_experiments.ipynb #88753fb2
-def time_models(folder, # a folder of `run_experiment` JSON records
+def time_models(folder, # a folder of run_experiment JSON records
                 rounds:int=5, # rounds; each times every model once, so a change of load hits them all alike
                 n:int=3, # timed forward passes per model and round (after 1 untimed)
-                size:tuple|None=None, # (h, w); `None` for each record's training size
+                size:tuple|None=None, # (h, w); None for each record's training size
                ) -> pd.DataFrame:
     "Inference images per second (batch 1, fp32) of every recorded model from its fastest pass, timed back to back in interleaved rounds"
     table = comparison_table(folder, sort=None)
@@ -155,7 +155,7 @@ def time_models(folder, # a folder of `run_experiment` JSON records
     return pd.DataFrame({'min_ms': best, 'infer_fps': {k: 1000 / v for k, v in best.items()}})
 
 # %% ../nbs/09a_experiments.ipynb #052111fd
-def plot_comparison(table:pd.DataFrame, # from `comparison_table`
+def plot_comparison(table:pd.DataFrame, # from comparison_table
                     metrics=('dice', 'defect_dice', 'oil_defect_dice', 'scratch_defect_dice', 'stain_defect_dice')):
     "Bars of the test metrics per experiment, and defect Dice against inference speed"
     fig, (ax_bar, ax_speed) = plt.subplots(1, 2, figsize=(13, 4), gridspec_kw=dict(width_ratios=[3, 2]))

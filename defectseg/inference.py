@@ -52,14 +52,14 @@ class Predictor:
     def __init__(self,
                  model:nn.Module|None, # the network (logits out); None with the onnx backend and a session
                  config:dict, # the run's configuration (Run.config): img_h, img_w, threshold, normalize, model
-                 device=None, # 'cpu', 'cuda', ...; None for the best device here
+                 device:str|None=None, # 'cpu', 'cuda', ...; None for the best device here
                  precision:str='auto', # 'auto' (bf16 or fp16 where the device runs it, else fp32), 'fp32', 'bf16' or 'fp16'
                  threshold:float|None=None, # probability above which a pixel is defect; None: the run's
                  tile:tuple|None=None, # (h, w) of a tile for tiled inference; None: the training size
                  overlap:float=0.25, # share of a tile that overlaps its neighbour
                  tile_batch:int=8, # tiles per forward pass
                  backend:str='torch', # 'torch' or 'onnx'
-                 session=None, # an ONNX Runtime InferenceSession (backend 'onnx')
+                 session:object|None=None, # an ONNX Runtime InferenceSession (backend 'onnx')
                  channels_last:bool|None=None, # the channels-last memory format; None: with bf16 or fp16
                 ):
         from defectseg.learner import resolve_precision
@@ -157,9 +157,9 @@ def predict_proba(self:Predictor,
 def predict(self:Predictor,
             image, # a path, a PIL image or a numpy array
             threshold:float|None=None, # override the predictor's threshold
-            tiled:bool=False, # see `predict_proba`
-            full_size:bool=True, # see `predict_proba`
-            scale:float=1., # see `predict_proba`
+            tiled:bool=False, # see predict_proba
+            full_size:bool=True, # see predict_proba
+            scale:float=1., # see predict_proba
            ) -> np.ndarray:
     "The 0/1 uint8 defect mask of `image` at its own size: probability above the threshold"
     thr = self.threshold if threshold is None else _check_threshold(threshold)
@@ -170,8 +170,8 @@ def overlay(rgb:np.ndarray, # uint8 RGB image (H, W, 3)
             mask:np.ndarray, # 0/1 mask (H, W)
             color=(255, 0, 0), # the tint of defect pixels (RGB)
             alpha:float=0.45, # the tint's opacity
-            outline=(255, 255, 0), # the colour of the outlines (RGB); `None` for none
-            thickness:int|None=None, # outline width in pixels; `None`: 1 per 500 px of the shorter side, at least 1
+            outline=(255, 255, 0), # the colour of the outlines (RGB); None for none
+            thickness:int|None=None, # outline width in pixels; None: 1 per 500 px of the shorter side, at least 1
            ) -> np.ndarray:
     "The image with defect pixels tinted and the outlines of the defect regions drawn: uint8 RGB (H, W, 3)"
     if rgb.shape[:2] != mask.shape: raise ValueError(f"the image is {rgb.shape[1]}x{rgb.shape[0]} but the mask {mask.shape[1]}x{mask.shape[0]}")
@@ -242,7 +242,7 @@ def find_images(image) -> list:
 
 def output_paths(images:list, # the input images
                  out, # a file (one image) or a folder
-                 single:bool, # one image given as a file: `out` is the overlay's file name
+                 single:bool, # one image given as a file: out is the overlay's file name
                 ) -> list:
     "(overlay path, mask path) for every image"
     out = Path(out).expanduser()
@@ -382,7 +382,7 @@ def export_onnx(ckpt, # a run folder, its export.pkl, or a .pth with config.json
 
 def onnx_session(model_or_path, # a PyTorch model (exported in memory) or an .onnx file
                  config:dict|None=None, # the run's configuration (for the size), with a model
-                 threads:int|None=None, # intra-op threads; `None`: ONNX Runtime's default
+                 threads:int|None=None, # intra-op threads; None: ONNX Runtime's default
                 ):
     "An ONNX Runtime `InferenceSession` on the CPU for a model or an .onnx file"
     ort = _require_onnx('onnxruntime')

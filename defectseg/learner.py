@@ -32,7 +32,7 @@ __all__ = ['PRECISIONS', 'TABLE_KEYS', 'resolve_precision', 'AutocastPrecision',
 PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
 
 def resolve_precision(precision:str='auto', # 'auto', 'fp32', 'bf16' or 'fp16'
-                      device_type:str|None=None # 'cuda', 'cpu' or 'mps'; `None` for the best device here
+                      device_type:str|None=None # 'cuda', 'cpu' or 'mps'; None for the best device here
                      ) -> str:
     "The precision that will run on `device_type`: 'fp32', 'bf16' or 'fp16'"
     if precision not in PRECISIONS: raise ValueError(f"--precision {precision!r} is not one of {', '.join(PRECISIONS)}")
@@ -50,7 +50,7 @@ class AutocastPrecision(MixedPrecision):
     "fastai's `MixedPrecision` on the model's device (CPU included): bf16 or fp16 autocast around forward and loss"
     def __init__(self,
                  amp_mode:str|AMPMode='bf16', # 'bf16' or 'fp16'
-                 **kwargs): # passed to `torch.amp.GradScaler`
+                 **kwargs): # passed to torch.amp.GradScaler
         super().__init__(amp_mode, **kwargs)
 
     def before_fit(self):
@@ -65,18 +65,18 @@ def _precision_cbs(precision:str, channels_last:bool, device_type:str) -> list:
     prec = resolve_precision(precision, device_type)
     return ([ChannelsLast()] if channels_last else []) + ([AutocastPrecision(prec)] if prec != 'fp32' else [])
 
-def defect_learner(dls, # `DataLoaders` from `defect_dataloaders`
-                   arch:str='unet', # a name from `list_models()`
-                   base_channels:int|None=None, # the model's width; `None` for the architecture's default
-                   bce_weight:float=0.5, # weight of BCE in `BCEDiceLoss` (the rest is Dice)
+def defect_learner(dls, # DataLoaders from defect_dataloaders
+                   arch:str='unet', # a name from list_models()
+                   base_channels:int|None=None, # the model's width; None for the architecture's default
+                   bce_weight:float=0.5, # weight of BCE in BCEDiceLoss (the rest is Dice)
                    threshold:float=0.5, # probability above which a pixel is defect
-                   lr:float=1e-3, # the default learning rate of `fit`
+                   lr:float=1e-3, # the default learning rate of fit
                    wd:float=0., # weight decay (decoupled, fastai's Adam)
-                   metrics=None, # `None` for `seg_metrics()`
+                   metrics:list|None=None, # None for seg_metrics()
                    precision:str='auto', # 'auto', 'fp32', 'bf16' or 'fp16'
                    channels_last:bool=True, # train with the channels-last memory format
-                   cbs=None, # more callbacks for the learner
-                   path=None, # where `learn.save` writes; `None` for the current folder
+                   cbs:list|None=None, # more callbacks for the learner
+                   path:str|None=None, # where learn.save writes; None for the current folder
                    **model_kwargs # more keyword arguments for the architecture's builder
                   ) -> Learner:
     "A fastai `Learner` for `arch` with `BCEDiceLoss`, the one-channel metrics and Adam"
@@ -135,7 +135,7 @@ def split_scores(counts, # (N, 6) per-image counts from seg_counts
 _AUTOCAST = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}
 
 def evaluate(learn:Learner, # a learner of a run: defect_learner or Run.learner
-             items=None, # image files in class folders; None for the split ds_idx of learn.dls
+             items:list|None=None, # image files in class folders; None for the split ds_idx of learn.dls
              ds_idx:int=2, # with items None: 0 train, 1 valid, 2 test
              threshold:float|None=None, # probability above which a pixel is defect; None for the loss's threshold
              thresholds=(), # more thresholds to count at in the same pass (a sweep)
@@ -175,7 +175,7 @@ def metrics_table(res:dict) -> pd.DataFrame:
 
 # %% ../nbs/05_learner.ipynb #64cff2ec
 def plot_history(history, # the run's history.csv
-                 out=None # where to save the figure (PNG); `None` to only return it
+                 out:str|None=None # where to save the figure (PNG); None to only return it
                 ):
     "Losses and the Dice/IoU metrics per epoch from a run's history.csv"
     import matplotlib

@@ -95,11 +95,17 @@ class Run:
         else: raise FileNotFoundError(f"--ckpt {ckpt}: no config.json beside it ({self.path/'config.json'}); expected {CKPT_HELP}")
 
     @property
-    def is_export(self) -> bool: return self.weights.suffix.lower() == '.pkl'
+    def is_export(self) -> bool:
+        "Whether the run's model comes from a fastai export (export.pkl)"
+        return self.weights.suffix.lower() == '.pkl'
     @property
-    def size(self) -> tuple: return (self.config['img_h'], self.config['img_w'])
+    def size(self) -> tuple:
+        "(h, w): the training size, the size every image is resized to"
+        return (self.config['img_h'], self.config['img_w'])
     @property
-    def threshold(self) -> float: return float(self.config.get('threshold') or 0.5)
+    def threshold(self) -> float:
+        "The probability above which a pixel is defect"
+        return float(self.config.get('threshold') or 0.5)
     @property
     def stats(self) -> tuple:
         "(mean, std) of the run's normalisation; ImageNet's where the run recorded none"
