@@ -144,7 +144,7 @@ def check_prob(p, flag: str) -> float:
 
 # %% ../nbs/08_augment.ipynb #8c794133
 def apply_photometric(x: torch.Tensor,  # float images (B, 3, H, W) in [0, 1]
-                      augs=DEFAULT_AUGS,  # names in `PHOTOMETRIC`, in the order they are applied
+                      augs=DEFAULT_AUGS,  # names in PHOTOMETRIC, in the order they are applied
                       p_img: float=0.3,   # probability that an image is augmented at all
                       p: float=0.4,       # then the probability of each augmentation, per image
                       gen: torch.Generator|None=None # random generator (torch's global one by default)
@@ -169,7 +169,7 @@ class PhotometricAug(RandTransform):
     "Batch transform: `apply_photometric` on `TensorImage`s, masks untouched; training set only"
     order = 50
     def __init__(self,
-                 augs=DEFAULT_AUGS,  # names in `PHOTOMETRIC` (or a comma-separated string)
+                 augs=DEFAULT_AUGS,  # names in PHOTOMETRIC (or a comma-separated string)
                  p_img: float=0.3,   # per-image gate
                  p: float=0.4):      # per-augmentation probability once through the gate
         super().__init__(p=1.)
@@ -209,7 +209,7 @@ def _bezier(ctrl, n=64):
     return sum(math.comb(k, i) * t**i * (1 - t)**(k - i) * ctrl[i] for i in range(k + 1))
 
 def scratch_path(rng: np.random.Generator, # random generator
-                 pattern: str,             # one of `SCRATCH_PATTERNS`
+                 pattern: str,             # one of SCRATCH_PATTERNS
                  centre, length: float     # the scratch's midpoint (x, y) and length, px
                 ) -> np.ndarray:
     "The points (n, 2) as (x, y) of one scratch of `pattern`"
@@ -253,7 +253,7 @@ def _n_range(n): return (n, n) if isinstance(n, (int, np.integer)) else tuple(n)
 def add_scratches(img: np.ndarray,          # uint8 image (H, W, 3) RGB
                   mask: np.ndarray|None=None, # its mask (H, W) (any nonzero is defect), or None for an empty one
                   n=(1, 3),                 # number of scratches: an int or an inclusive range
-                  rng=None,                 # np.random.Generator, a seed, or None
+                  rng:np.random.Generator|int|None=None, # a random generator, a seed, or None
                   opacity=(0.05, 0.12),     # range of a scratch's peak brightening, as a fraction of the way to white
                   width=(1., 2.),           # range of its width, px
                   length=(0.04, 0.25),      # range of its length, as a fraction of the image width
@@ -302,7 +302,7 @@ class ScratchTransform(ItemTransform):
     split_idx, order = 0, 2
     def __init__(self, p: float=0.5, # probability that an item gets scratches
                  n=(1, 3),            # number of scratches
-                 **kwargs):           # passed on to `add_scratches`
+                 **kwargs):           # passed on to add_scratches
         super().__init__()
         self.p, self.n, self.kwargs = check_prob(p, 'p'), n, kwargs
 
@@ -335,7 +335,7 @@ def _geometric(img, mask, flip: bool, angle: float):
 
 def augment_image(img: np.ndarray,         # uint8 image (H, W, 3)
                   mask: np.ndarray|None=None, # its mask (H, W), moved with it; None for a good image
-                  rng=None,                # `np.random.Generator`, a seed, or None
+                  rng:np.random.Generator|int|None=None, # a random generator, a seed, or None
                   augs=DEFAULT_AUGS,       # photometric augmentation names
                   p: float=0.4,            # probability of each photometric augmentation (at least one is applied)
                   geometric: bool=True,    # flip half the time and rotate
@@ -365,7 +365,7 @@ def augment_image(img: np.ndarray,         # uint8 image (H, W, 3)
     return img, mask, ops
 
 # %% ../nbs/08_augment.ipynb #d6c867ea
-def train_sources(input_dir, split_seed: int=42, manifest=None) -> pd.DataFrame:
+def train_sources(input_dir, split_seed: int=42, manifest:str|Path|None=None) -> pd.DataFrame:
     "The training images of `input_dir`'s split: columns `file` (relative), `cls`, `split`, `seed`"
     import warnings
     from defectseg.data import get_split
@@ -481,16 +481,16 @@ def _make_one(job, root: Path, out: Path, seed: int, augs, p: float, max_rotate:
 # %% ../nbs/08_augment.ipynb #a7fe4bc5
 def augment_dataset(input_dir,                 # the dataset root (MSD layout); never written to
                     out_dir,                   # a new (or empty) folder for the augmented images
-                    counts=None,               # {class: variants} or 'good:50,oil:100'
-                    multi_stage: bool=False,   # make `target_count` good-derived images in three stages
-                    target_count: int=400,     # images made by `multi_stage`
-                    basic_aug_ratio: float=0.2, # the share of stage 1 (plain variants of good images) in `multi_stage`
+                    counts:str|dict|None=None, # {class: variants} or 'good:50,oil:100'
+                    multi_stage: bool=False,   # make target_count good-derived images in three stages
+                    target_count: int=400,     # images made by multi_stage
+                    basic_aug_ratio: float=0.2, # the share of stage 1 (plain variants of good images) in multi_stage
                     augs=DEFAULT_AUGS,         # photometric augmentation names
                     p: float=0.4,              # probability of each photometric augmentation (at least one per variant)
                     max_rotate: float=5.,      # the largest rotation of a variant, degrees
                     seed: int=0,               # augmentation seed: the same seed gives the same files
-                    split_seed: int=42,        # the split seed (see `defectseg.data.get_split`)
-                    manifest=None,             # the split manifest (default `<input_dir>/split.csv`)
+                    split_seed: int=42,        # the split seed (see defectseg.data.get_split)
+                    manifest:str|Path|None=None, # the split manifest (default <input_dir>/split.csv)
                     progress: bool=True        # show a progress bar
                    ) -> pd.DataFrame:
     "Write augmented variants of the training images of `input_dir` to `out_dir`; returns the manifest"
