@@ -14,7 +14,7 @@ with warnings.catch_warnings():  # fastai.layers calls the deprecated torch.jit.
 
 # %% auto #0
 __all__ = ['CLASSES', 'ALL_CLASSES', 'CODES', 'MASK_DIRS', 'PREFIXES', 'IMG_EXTS', 'DEFAULT_SIZE', 'class_of', 'reference_path',
-           'default_device_type', 'device_info', 'versions', 'defectseg_info', 'cli_errors']
+           'cpu_bf16_fast', 'default_device_type', 'device_info', 'versions', 'defectseg_info', 'cli_errors']
 
 # %% ../nbs/00_core.ipynb #c81785a3
 CLASSES = ('oil', 'scratch', 'stain')          # the defect classes, in the order used by every table
@@ -53,6 +53,11 @@ def _autocast_works(device_type: str, dtype) -> bool:
     except Exception: return False
 
 # %% ../nbs/00_core.ipynb #8c08c477
+def cpu_bf16_fast() -> bool:
+    "Whether this CPU has oneDNN's bf16 kernels (AVX-512 or AMX); elsewhere bf16 autocast runs, but emulated and slower than fp32"
+    try: return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except Exception: return False
+
 def default_device_type() -> str:
     "'cuda', 'mps' or 'cpu': the best device this machine has"
     if torch.cuda.is_available(): return 'cuda'
@@ -69,11 +74,12 @@ def _cpu_name() -> str:
 
 # %% ../nbs/00_core.ipynb #b77dcd13
 def device_info() -> dict:
-    "The device that runs the models, its name, and whether bf16 and fp16 autocast work on it"
+    "The device that runs the models, its name, whether bf16 and fp16 autocast work on it, and (on a CPU) whether bf16 is fast"
     dev = default_device_type()
     name = torch.cuda.get_device_name(0) if dev == 'cuda' else 'Apple MPS' if dev == 'mps' else _cpu_name()
     return dict(device=dev, name=name, cpu_threads=torch.get_num_threads(),
-                bf16=_autocast_works(dev, torch.bfloat16), fp16=_autocast_works(dev, torch.float16))
+                bf16=_autocast_works(dev, torch.bfloat16), fp16=_autocast_works(dev, torch.float16),
+                bf16_fast=dev != 'cpu' or cpu_bf16_fast())
 
 # %% ../nbs/00_core.ipynb #d41b644a
 _PACKAGES = ('defectseg', 'fastai', 'fastcore', 'fasttransform', 'nbdev', 'execnb', 'torch', 'torchvision', 'numpy', 'cv2', 'wandb', 'onnxruntime')
@@ -95,6 +101,7 @@ def defectseg_info():
     info = device_info()
     print(f"{'device':>14}: {info['device']} ({info['name']}), {info['cpu_threads']} CPU threads")
     for p in ('bf16', 'fp16'): print(f"{p:>14}: {'works' if info[p] else 'not available'}")
+    if info['device'] == 'cpu' and info['bf16']: print(f"{'bf16 speed':>14}: {'native (AVX-512 or AMX)' if info['bf16_fast'] else 'emulated, slower than fp32: auto picks fp32'}")
 
 # %% ../nbs/00_core.ipynb #d77e6797
 def cli_errors(f):
