@@ -42,7 +42,7 @@ MIN_SIZE = (36, 64)                # smallest image (height, width): a phone who
 WHITE_RATE = 0.2                   # the share of white phones: the real ones are mostly black
 
 # %% ../nbs/02_synth.ipynb #65ef1cfe
-def quantile(values,     # the values at `PERCENTILES`
+def quantile(values,     # the values at PERCENTILES
              u:float,    # the quantile, 0..1
              lo:float=0. # the smallest value the lower tail may reach
             ) -> float:
@@ -523,7 +523,7 @@ def check_synth_args(out, n=400, good=20, width=1920, height=1080, seed=0, overw
     if not base.is_dir() or not os.access(base, os.W_OK | os.X_OK): raise ValueError(f"out={str(out)!r}: cannot write in {str(base)!r}")
 
 # %% ../nbs/02_synth.ipynb #879286b5
-def make_synth(out,                   # the folder to write; created, and it must be empty unless `overwrite`
+def make_synth(out,                   # the folder to write; created, and it must be empty unless overwrite
                n:int=400,             # images per defect class
                good:int=20,           # defect-free images
                width:int=1920,        # image width, px (at least 64, and not less than the height)
@@ -571,7 +571,7 @@ def object_stats(root, # a dataset in the MSD layout
     return pd.DataFrame(rows, columns=['cls', 'image', 'height', 'width', 'area'])
 
 # %% ../nbs/02_synth.ipynb #4604bedb
-def median_deviation(stats:pd.DataFrame, # from `object_stats`
+def median_deviation(stats:pd.DataFrame, # from object_stats
                      width:int,          # the width of the images the stats are from, px
                      height:int,         # their height, px
                      real:dict|None=None, # the real statistics; None for REAL_STATS
@@ -637,7 +637,7 @@ def _read(path, flags):
     try: return cv2.imdecode(np.frombuffer(Path(path).read_bytes(), np.uint8), flags)
     except (OSError, cv2.error): return None
 
-def check_background(path, mask_path=None, margin:float=0.02) -> tuple:
+def check_background(path, mask_path:str|Path|None=None, margin:float=0.02) -> tuple:
     "(RGB image, its screen, its mask or None, None) for a usable background, else (None, None, None, why not)"
     bgr = _read(path, cv2.IMREAD_COLOR)
     if bgr is None: return None, None, None, 'unreadable: not an image file'
@@ -763,14 +763,15 @@ def scratch_width(mask:np.ndarray, # a scratch mask (nonzero: defect)
 
 def scratch_profile(img:np.ndarray, # uint8 RGB photograph, at REF_SIZE
                     mask:np.ndarray, # its scratch mask
-                    reach:int=3,     # px on either side of the mask's edge
+                    reach:int=3,     # px outside the mask's edge
+                    depth:int=2,     # px inside it (a scratch's mask is rarely wider than 4 px)
                    ) -> np.ndarray:
-    "Mean grey above the ring's median at each distance from the mask's edge, -reach .. reach px (inside positive)"
+    "Mean grey above the ring's median at each distance from the mask's edge, -reach .. depth px (inside positive)"
     g, m = _grey(img), (mask > 0).astype(np.uint8)
     inside = cv2.distanceTransform(m, cv2.DIST_L2, 3); outside = cv2.distanceTransform(1 - m, cv2.DIST_L2, 3)
     d = np.where(m > 0, np.ceil(inside), -np.ceil(outside)).astype(int)
     level = np.median(g[(d < -1) & (d >= -reach)])
-    return np.array([g[d == i].mean() - level if (d == i).any() else np.nan for i in range(-reach, reach + 1) if i != 0])
+    return np.array([g[d == i].mean() - level if (d == i).any() else np.nan for i in range(-reach, depth + 1) if i != 0])
 
 # %% ../nbs/02_synth.ipynb #cd9c345f
 # The five real samples (shared/reference/real_msd_samples, 311x175), measured by region_look, defect_look and
