@@ -9,7 +9,7 @@ from contextlib import contextmanager, redirect_stdout
 from contextlib import nullcontext
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from .core import CLASSES, ALL_CLASSES, class_of, default_device_type, _autocast_works  # first: it imports fastai quietly
+from .core import CLASSES, ALL_CLASSES, class_of, default_device_type, cpu_bf16_fast, _autocast_works  # first: it imports fastai quietly
 from fastai.learner import Learner
 from fastcore.basics import defaults
 from fastai.callback.progress import ProgressCallback
@@ -39,7 +39,7 @@ def resolve_precision(precision:str='auto', # 'auto', 'fp32', 'bf16' or 'fp16'
     dev = device_type or default_device_type()
     works = {'bf16': _autocast_works(dev, torch.bfloat16), 'fp16': dev != 'cpu' and _autocast_works(dev, torch.float16)}
     if precision == 'auto':
-        if dev == 'mps': return 'fp32'
+        if dev == 'mps' or (dev == 'cpu' and not cpu_bf16_fast()): return 'fp32'   # emulated bf16 is slower than fp32
         return 'bf16' if works['bf16'] else 'fp16' if dev == 'cuda' and works['fp16'] else 'fp32'
     if precision != 'fp32' and not works[precision]:
         raise ValueError(f"--precision {precision}: {precision} autocast does not work on this {dev} device; use fp32 or auto")
