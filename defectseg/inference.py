@@ -62,7 +62,6 @@ class Predictor:
                  session:object|None=None, # an ONNX Runtime InferenceSession (backend 'onnx')
                  channels_last:bool|None=None, # the channels-last memory format; None: with bf16 or fp16
                 ):
-        from defectseg.learner import resolve_precision
         if backend not in ('torch', 'onnx'): raise ValueError(f"backend={backend!r}: must be 'torch' or 'onnx'")
         self.config, self.size = config, (int(config['img_h']), int(config['img_w']))
         self.threshold = _check_threshold(config.get('threshold', 0.5) if threshold is None else threshold)
@@ -290,7 +289,7 @@ def infer(image:str|None=None, # an image file, a folder of images or a glob pat
     written, skipped, paths = [], [], dict(zip(images, pairs))
     for img, rgb, mask, err in predict_many(predictor, images, batch_size, threshold=threshold, tiled=tiled, progress=progress):
         if err is not None:
-            skipped.append((img, err)); print(f"defectseg_infer: skipped {err}", file=sys.stderr); continue
+            skipped.append((img, err)); continue
         ov_path, mask_path = paths[img]
         _imwrite(ov_path, overlay(rgb, mask))
         _imwrite(mask_path, mask * 255)
@@ -304,6 +303,7 @@ def infer(image:str|None=None, # an image file, a folder of images or a glob pat
 def defectseg_infer(**kwargs):
     "Predict defect masks: write an overlay (tinted defects, outlines) and a 0/255 mask for each image"
     written, skipped = infer(**kwargs)
+    for img, err in skipped: print(f"defectseg_infer: skipped {err}", file=sys.stderr)
     print(f"wrote {len(written)} overlays and masks" + (f" to {written[0].parent}" if len(written) > 1 else f": {written[0]}" if written else '')
           + (f"; skipped {len(skipped)} unreadable images" if skipped else ''))
     if skipped: raise SystemExit(1)
