@@ -25,8 +25,8 @@ __all__ = ['DEMO_CONFIGS', 'DEMO_ENTRIES', 'demo_config', 'prepare_demo_dir', 'p
 DEMO_CONFIGS = {
     'gpu':   dict(model='unet', base_channels=None, img_h=288, img_w=512, epochs=30, batch_size=8, lr=1e-3,
                   n_synth=200, n_good=20, synth_w=1024, synth_h=576),
-    'cpu':   dict(model='unet', base_channels=8, img_h=144, img_w=256, epochs=15, batch_size=8, lr=3e-3,
-                  n_synth=40, n_good=8, synth_w=256, synth_h=144),
+    'cpu':   dict(model='unet', base_channels=8, img_h=176, img_w=320, epochs=8, batch_size=8, lr=3e-3,
+                  n_synth=150, n_good=30, synth_w=640, synth_h=360),   # chosen for real photographs: see below
     'quick': dict(model='unet', base_channels=4, img_h=48, img_w=80, epochs=1, batch_size=4, lr=3e-3,
                   n_synth=6, n_good=3, synth_w=128, synth_h=72),
 }
