@@ -7,8 +7,9 @@
 3. The sdist installs with pip into a new virtual environment, built from the sdist alone; the venv sees this
    interpreter's packages (`--system-site-packages`) so that torch and fastai are not installed again. There,
    outside the repository, `defectseg_info` runs and names the installed package."""
-import configparser, subprocess, sys, tarfile, tempfile, zipfile
+import subprocess, sys, tarfile, tempfile, zipfile
 from pathlib import Path
+from nbdev.config import get_config
 
 root = Path(__file__).resolve().parent.parent
 
@@ -18,12 +19,10 @@ def run(*cmd, cwd=None):
     return res.stdout
 
 def main():
-    cfg = configparser.ConfigParser(delimiters=['='])
-    cfg.read(root/'settings.ini', encoding='utf-8')
-    cfg = cfg['DEFAULT']
-    lib, version = cfg['lib_path'], cfg['version']
+    cfg = get_config()
+    lib, version = cfg.lib_name, cfg.version
     modules = sorted(f"{lib}/{p.name}" for p in (root/lib).glob('*.py'))
-    scripts = [s.split('=')[0] for s in cfg['console_scripts'].split()]
+    scripts = [s.split('=')[0] for s in cfg.get('console_scripts', '').split()]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         run(sys.executable, '-m', 'build', '--outdir', tmp/'dist', root)

@@ -3,20 +3,18 @@
 
 Markdown cells are copied, with links to pages pointed at the docs site and other relative links into nbs/; code cells not marked `#| hide` become Python blocks followed by their text output.
 `--check` exits non-zero when README.md is not what the notebook gives."""
-import configparser, json, re, sys
+import json, re, sys
 from pathlib import Path
+from nbdev.config import get_config
 
 root = Path(__file__).resolve().parent.parent
-
-def site_url() -> str:
-    "The docs site's address, from settings.ini (doc_host + doc_baseurl)"
-    cfg = configparser.ConfigParser(delimiters=['=']); cfg.read(root/'settings.ini', encoding='utf-8')
-    return cfg['DEFAULT']['doc_host'].rstrip('/') + cfg['DEFAULT']['doc_baseurl'].rstrip('/') + '/'
+cfg = get_config()
+SITE_URL = cfg.doc_host.rstrip('/') + cfg.doc_baseurl.rstrip('/') + '/'   # the docs site's address, from settings.ini
 
 def fix_link(target:str) -> str:
     "A link of the index page as README needs it: pages to the docs site, other files into nbs/"
     if re.match(r'https?:|/|#', target): return target
-    if re.match(r'[^)#]*\.html(#|$)', target): return site_url() + target
+    if re.match(r'[^)#]*\.html(#|$)', target): return SITE_URL + target
     return 'nbs/' + target
 
 def readme_text(nb_path=root/'nbs'/'index.ipynb') -> str:

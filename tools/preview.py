@@ -9,9 +9,10 @@ The pages keep nbdev's names (`00_core.ipynb` -> `core.html`, as on the real sit
 and each page gets the sidebar of nbs/sidebar.yml. The real site is rendered by Quarto in the GitHub deploy workflow
 (`nbdev_docs`); this preview shows the same processed notebooks (show_doc signatures, hidden cells removed, outputs)
 in nbconvert's lab template, not Quarto's theme. Screenshots need Debian's `chromium` package."""
-import argparse, html, re, shutil, subprocess, sys
+import argparse, html, json, re, shutil, subprocess, sys
 from pathlib import Path
-import nbformat
+import nbformat, yaml
+from nbdev.doclinks import _nbpath2html
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
@@ -20,33 +21,33 @@ CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic
                   '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
 def page_name(nb:Path) -> str:
-    "The page nbdev gives a notebook: its name without the numeric prefix, as .html"
-    return re.sub(r'^\d+[a-zA-Z0-9]*_', '', nb.name.lower()).replace('.ipynb', '.html')
+    "The page nbdev gives a notebook (nbdev's own rule): its path without numeric prefixes, as .html"
+    return str(_nbpath2html(Path(nb)))
 
 def page_title(nb:Path) -> str:
     "The title a notebook's page shows: its first level-1 heading"
-    import json
     for cell in json.loads(nb.read_text())['cells']:
         if m := re.search(r'^#\s+(.+)$', ''.join(cell['source']), re.M): return m[1].strip()
     return nb.stem
 
-def sidebar_html(current:str, # the page's path relative to the site root, e.g. 'explanations/msd.html'
-                ) -> str:
-    "The sidebar of nbs/sidebar.yml as HTML links relative to the page `current`"
-    import yaml
-    up = '../' * current.count('/')
+def sidebar_entries() -> list:
+    "nbs/sidebar.yml with each page's href and title, read once: ('page', href, title) or ('section', name, entries)"
     sb = root/'nbs'/'sidebar.yml'
-    contents = yaml.safe_load(sb.read_text())['website']['sidebar']['contents'] if sb.exists() else []
-    def items(cs):
-        out = []
-        for c in cs:
-            if isinstance(c, str):
-                href = str(Path(c).parent/page_name(Path(c))).removeprefix('./')
-                cls = ' class="here"' if href == current else ''
-                out.append(f'<li><a{cls} href="{up}{href}">{html.escape(page_title(root/"nbs"/c))}</a></li>')
-            else: out.append(f'<li><b>{html.escape(c["section"])}</b><ul>{"".join(items(c.get("contents", [])))}</ul></li>')
-        return out
-    return f'<nav class="dsnav"><a href="{up}index.html"><b>defectseg</b></a><ul>{"".join(items(contents))}</ul></nav>'
+    def walk(cs):
+        return [('page', page_name(c), page_title(root/'nbs'/c)) if isinstance(c, str)
+                else ('section', c['section'], walk(c.get('contents', []))) for c in cs]
+    return walk(yaml.safe_load(sb.read_text())['website']['sidebar']['contents']) if sb.exists() else []
+
+def sidebar_html(entries:list, # from sidebar_entries
+                 current:str, # the page's path relative to the site root, e.g. 'explanations/msd.html'
+                ) -> str:
+    "The sidebar as HTML links relative to the page `current`"
+    up = '../' * current.count('/')
+    here = ' class="here"'
+    def items(es):
+        return ''.join(f'<li><a{here if a == current else ""} href="{up}{a}">{html.escape(b)}</a></li>' if kind == 'page'
+                       else f'<li><b>{html.escape(a)}</b><ul>{items(b)}</ul></li>' for kind, a, b in es)
+    return f'<nav class="dsnav"><a href="{up}index.html"><b>defectseg</b></a><ul>{items(entries)}</ul></nav>'
 
 STYLE = """<style>.dsnav{position:fixed;top:0;left:0;width:210px;height:100%;overflow:auto;font:13px sans-serif;
 padding:10px;background:#f6f7f9;border-right:1px solid #ddd}.dsnav ul{padding-left:14px;margin:4px 0}.dsnav a{color:#2c6fbb;
@@ -59,7 +60,6 @@ def build():
 def quarto_to_jupyter(cell):
     "A processed cell as Jupyter shows it: Quarto's front matter as a title, its cell options as tags, its attributes dropped"
     if cell.cell_type == 'raw' and cell.source.startswith('---'):
-        import yaml
         fm = yaml.safe_load(cell.source.strip().strip('-')) or {}
         return nbformat.v4.new_markdown_cell(f"# {fm.get('title', '')}\n\n" + (f"> {fm['description']}" if fm.get('description') else ''))
     opts = dict(re.findall(r'^#\|\s*([\w-]+):\s*(\S+)', cell.source, re.M))
@@ -78,16 +78,15 @@ def render(out:Path, proc:Path|None=None):
     shutil.rmtree(out, ignore_errors=True); out.mkdir()
     exporter = HTMLExporter(template_name='lab', exclude_input_prompt=True, exclude_output_prompt=True)
     exporter.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'echo_false'}, remove_cell_tags={'include_false'}), enabled=True)
-    pages, titles = [], {}
+    pages, entries = [], sidebar_entries()
     for nb_path in sorted(proc.rglob('*.ipynb')):
         nb = nbformat.read(nb_path, as_version=4)
         nb.cells = [quarto_to_jupyter(c) for c in nb.cells]
         body, _ = exporter.from_notebook_node(nb)
-        name = page_name(nb_path)
-        dest = out/nb_path.relative_to(proc).parent/name
+        dest = out/page_name(nb_path.relative_to(proc))
         dest.parent.mkdir(parents=True, exist_ok=True)
         body = body.replace('<body', STYLE + '<body', 1)
-        body = re.sub(r'(<body[^>]*>)', lambda m: m[1] + sidebar_html(str(dest.relative_to(out))), body, count=1)
+        body = re.sub(r'(<body[^>]*>)', lambda m: m[1] + sidebar_html(entries, str(dest.relative_to(out))), body, count=1)
         dest.write_text(body); pages.append(dest)
     for img in (root/'nbs'/'images').glob('*'): (out/'images').mkdir(exist_ok=True); shutil.copy2(img, out/'images'/img.name)
     print(f"wrote {len(pages)} pages into {out}/ (open {out}/index.html)")
