@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #271d3fdc
 from __future__ import annotations
-import functools, os, platform, sys, warnings
+import contextlib, functools, os, platform, signal, sys, threading, warnings
 from pathlib import Path
 import torch
 from fastcore.script import call_parse
@@ -13,8 +13,9 @@ with warnings.catch_warnings():  # fastai.layers calls the deprecated torch.jit.
     import fastai.layers         # The modules that import fastai import this module first, so users never see it.
 
 # %% auto #0
-__all__ = ['CLASSES', 'ALL_CLASSES', 'CODES', 'MASK_DIRS', 'PREFIXES', 'IMG_EXTS', 'DEFAULT_SIZE', 'class_of', 'reference_path',
-           'cpu_bf16_fast', 'default_device_type', 'device_info', 'versions', 'defectseg_info', 'cli_errors']
+__all__ = ['CLASSES', 'ALL_CLASSES', 'CODES', 'MASK_DIRS', 'PREFIXES', 'IMG_EXTS', 'DEFAULT_SIZE', 'MAX_IMAGE_PIXELS', 'MAX_SEED',
+           'MAX_COUNT', 'MAX_SIDE', 'class_of', 'reference_path', 'cpu_bf16_fast', 'default_device_type', 'device_info',
+           'versions', 'defectseg_info', 'Interrupted', 'cli_errors', 'atomic_write', 'check_outside', 'check_int']
 
 # %% ../nbs/00_core.ipynb #c81785a3
 CLASSES = ('oil', 'scratch', 'stain')          # the defect classes, in the order used by every table
@@ -103,13 +104,67 @@ def defectseg_info():
     for p in ('bf16', 'fp16'): print(f"{p:>14}: {'works' if info[p] else 'not available'}")
     if info['device'] == 'cpu' and info['bf16']: print(f"{'bf16 speed':>14}: {'native (AVX-512 or AMX)' if info['bf16_fast'] else 'emulated, slower than fp32: auto picks fp32'}")
 
-# %% ../nbs/00_core.ipynb #d77e6797
+# %% ../nbs/00_core.ipynb #4954e54b
+class Interrupted(Exception):
+    "Raised by a command that was interrupted, with a message for the user (what was kept, what to do next)"
+
+# %% ../nbs/00_core.ipynb #71870c2e
+def _sigterm(signum, frame): raise KeyboardInterrupt
+
 def cli_errors(f):
     "Decorate a console script: a user's mistake becomes one line `<command>: <message>` on stderr and exit status 2"
     @functools.wraps(f)
     def _cli(*args, **kwargs):
+        old = signal.signal(signal.SIGTERM, _sigterm) if threading.current_thread() is threading.main_thread() else None
         try: return f(*args, **kwargs)
         except (ValueError, OSError, ImportError) as e:
             print(f"{f.__name__}: {e}", file=sys.stderr)
             raise SystemExit(2) from None
+        except Interrupted as e:
+            print(f"{f.__name__}: interrupted: {e}", file=sys.stderr)
+            raise SystemExit(130) from None
+        except KeyboardInterrupt:
+            print(f"{f.__name__}: interrupted", file=sys.stderr)
+            raise SystemExit(130) from None
+        finally:
+            if old is not None: signal.signal(signal.SIGTERM, old)
     return _cli
+
+# %% ../nbs/00_core.ipynb #b3eb09c6
+MAX_IMAGE_PIXELS = 50_000_000  # the largest image any command decodes (8660x5773; an MSD photo has 2.07 million pixels)
+MAX_SEED = 2**32 - 1           # numpy's and PyTorch's common seed range
+MAX_COUNT = 100_000            # the most images a command will generate or select in one call
+MAX_SIDE = 4096                # the longest side a training or inference size may have
+
+# %% ../nbs/00_core.ipynb #ea7e1895
+@contextlib.contextmanager
+def atomic_write(path):
+    "Yield a temporary path beside `path`; on success it replaces `path` in one rename, on failure it is removed"
+    path = Path(path)
+    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists(): tmp.unlink()
+
+# %% ../nbs/00_core.ipynb #dba56cc8
+def check_outside(out, # an output folder
+                  flag:str, # its flag, for the message, e.g. '--out_dir'
+                  **inputs # the inputs it must not overlap, by flag: base_path=..., run=...
+                 ) -> Path:
+    "Refuse an output folder inside an input, or one that contains an input; return it resolved"
+    o = Path(out).expanduser().resolve()
+    for name, p in inputs.items():
+        if p is None: continue
+        p = Path(p).expanduser().resolve()
+        if o == p or p in o.parents: raise ValueError(f"{flag} {out}: lies inside --{name} {p}; write outputs elsewhere")
+        if o in p.parents: raise ValueError(f"{flag} {out}: contains --{name} {p}; write outputs elsewhere")
+    return o
+
+# %% ../nbs/00_core.ipynb #479a0312
+def check_int(value, flag:str, lo:int, hi:int) -> int:
+    "`value` as an int in `[lo, hi]`, or a ValueError naming `flag` and the limits"
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value != int(value) or not lo <= value <= hi:
+        raise ValueError(f"{flag} {value}: must be a whole number from {lo:,} to {hi:,}")
+    return int(value)
