@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib, hashlib, io, os, shlex, signal, subprocess, sys, time, traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 import pandas as pd
 from fastcore.script import _run_cli
 
@@ -90,7 +91,7 @@ class Cases:
               rc:int|None=2, # the expected exit status (None: any non-zero)
               has=(), # words the error line must contain (the flag, the file name)
               out_has=(), # words stdout must contain (for cases handled correctly)
-              post=None # a function of the CliResult returning a problem string, or None when all is well
+              post:Callable|None=None # a function of the CliResult returning a problem string, or None when all is well
              ) -> CliResult:
         "Run one case, record its verdict and return its result"
         before = [tree_hash(p) for p in inputs]
