@@ -4,11 +4,12 @@
 
 # %% ../nbs/05a_callbacks.ipynb #c78fc606
 from __future__ import annotations
-import json, netrc, os, socket, warnings
+import json, math, netrc, os, socket, warnings
+from pathlib import Path
 import numpy as np, torch
 from fastcore.basics import store_attr
-from .core import CLASSES  # first: it imports fastai quietly
-from fastai.learner import Learner
+from .core import CLASSES, atomic_write  # first: it imports fastai quietly
+from fastai.learner import Learner, save_model
 from fastai.callback.core import Callback
 from fastai.callback.tracker import TrackerCallback, SaveModelCallback, EarlyStoppingCallback
 from fastai.callback.progress import CSVLogger
@@ -16,11 +17,19 @@ from fastai.callback.schedule import ParamScheduler, combined_cos
 from fastai.torch_core import rank_distrib, distrib_barrier
 
 # %% auto #0
-__all__ = ['MONITOR', 'SCHEDULES', 'SaveLastCallback', 'SaveBestCallback', 'ResumableEarlyStopping', 'RunCSVLogger',
-           'OneCycleFrom', 'wandb_mode', 'SafeWandbCallback', 'start_wandb', 'finish_wandb', 'fit_run']
+__all__ = ['MONITOR', 'SCHEDULES', 'save_checkpoint', 'SaveLastCallback', 'SaveBestCallback', 'ResumableEarlyStopping',
+           'RunCSVLogger', 'NonFiniteLoss', 'StopOnNonFinite', 'OneCycleFrom', 'wandb_mode', 'SafeWandbCallback',
+           'start_wandb', 'finish_wandb', 'fit_run']
 
 # %% ../nbs/05a_callbacks.ipynb #9519f670
 MONITOR = 'defect_dice' # the validation metric that picks the best model and drives early stopping
+
+def save_checkpoint(learn:Learner, # the learner whose model (and optimizer) to save
+                    path, # the .pth file
+                    with_opt:bool=False): # with the optimizer state
+    "`learn.save` written atomically: the old file stays until the new one is complete"
+    with atomic_write(path) as tmp: save_model(tmp, learn.model, getattr(learn, 'opt', None), with_opt)
+    return Path(path)
 
 class SaveLastCallback(Callback):
     "Save model and optimizer as `fname`.pth after every epoch, and the epochs done and trackers' state as `fname`.json"
@@ -39,12 +48,13 @@ class SaveLastCallback(Callback):
     def _save(self):
         self.saved_epoch = self.epoch
         if rank_distrib(): return   # in distributed training only the first process writes
-        self.learn.save(self.fname, with_opt=True)
+        folder = self.learn.path/self.learn.model_dir
+        save_checkpoint(self.learn, folder/f'{self.fname}.pth', with_opt=True)   # first the weights, then the state that points at them
         state = dict(epoch=self.start_epoch + self.epoch + 1)
         for cb in self.learn.cbs:
-            if isinstance(cb, SaveModelCallback): state['best'] = None if cb.best is None else float(cb.best)
+            if isinstance(cb, SaveModelCallback): state['best'] = None if cb.best is None or not math.isfinite(cb.best) else float(cb.best)
             if isinstance(cb, EarlyStoppingCallback): state['wait'] = int(cb.wait)
-        (self.learn.path/self.learn.model_dir/f'{self.fname}.json').write_text(json.dumps(state))
+        with atomic_write(folder/f'{self.fname}.json') as tmp: tmp.write_text(json.dumps(state))
 
 # %% ../nbs/05a_callbacks.ipynb #c210fcf3
 class SaveBestCallback(SaveModelCallback):
@@ -56,6 +66,9 @@ class SaveBestCallback(SaveModelCallback):
                  start_epoch:int=0): # the epochs done before this fit, to number them in messages
         super().__init__(monitor=monitor, comp=np.greater, fname=fname, reset_on_fit=best is None)
         self.best, self.start_epoch = best, start_epoch
+
+    def _save(self, name):
+        if not rank_distrib(): self.last_saved_path = save_checkpoint(self.learn, self.learn.path/self.learn.model_dir/f'{name}.pth', self.with_opt)
 
     def after_epoch(self):
         TrackerCallback.after_epoch(self)
@@ -78,25 +91,59 @@ class ResumableEarlyStopping(EarlyStoppingCallback):
     def before_fit(self): super().before_fit(); self.wait = self.start_wait
 
 # %% ../nbs/05a_callbacks.ipynb #c17db9fb
+def _epoch_of(row:str) -> int|None:
+    try: return int(row.split(',', 1)[0])
+    except ValueError: return None
+
 class RunCSVLogger(CSVLogger):
-    "fastai's `CSVLogger` numbering epochs from `start_epoch`, appending without a second header"
+    "fastai's `CSVLogger` numbering epochs from `start_epoch`, appending to the epochs before it, rewritten atomically"
     def __init__(self, fname:str='history.csv', append:bool=False, start_epoch:int=0):
         super().__init__(fname, append)
         self.start_epoch = start_epoch
 
     def before_fit(self):
         if hasattr(self, 'gather_preds') or rank_distrib(): self.run = False; return
-        file = self.path/self.fname
-        file.parent.mkdir(parents=True, exist_ok=True)
-        header = not (self.append and file.exists() and file.stat().st_size > 0)
-        self.file = file.open('a' if self.append else 'w')
-        if header: self.file.write(','.join(self.recorder.metric_names) + '\n')
+        self.file = self.path/self.fname
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        old = self.file.read_text().splitlines() if self.append and self.file.is_file() else []
+        rows = [r for r in old[1:] if (e := _epoch_of(r)) is not None and e < self.start_epoch]
+        self.lines = (old[:1] or [','.join(self.recorder.metric_names)]) + rows
+        self._flush()
         self.old_logger, self.learn.logger = self.logger, self._write_line
+
+    def _flush(self):
+        with atomic_write(self.file) as tmp: tmp.write_text('\n'.join(self.lines) + '\n')
 
     def _write_line(self, log):
         log = list(log)
         if self.start_epoch and log and isinstance(log[0], int): log[0] += self.start_epoch
-        super()._write_line(log)
+        self.lines.append(','.join(str(t) for t in log))
+        self._flush()
+        self.old_logger(log)
+
+    def after_fit(self):
+        if hasattr(self, 'gather_preds'): return
+        self.learn.logger = self.old_logger
+
+# %% ../nbs/05a_callbacks.ipynb #c1c2c3d1
+class NonFiniteLoss(ValueError):
+    "The loss of a batch was NaN or infinite"
+
+class StopOnNonFinite(Callback):
+    "Stop the fit with `NonFiniteLoss`, naming the epoch and batch, when a batch's loss is NaN or infinite (before the step)"
+    order = -10
+    def __init__(self, start_epoch:int=0): # the epochs done before this fit, to number them in the message
+        self.start_epoch = start_epoch
+
+    def after_loss(self):
+        if not bool(torch.isfinite(self.learn.loss).all()):
+            phase = 'training' if self.training else 'validation'
+            raise NonFiniteLoss(f"the {phase} loss became {float(self.learn.loss.detach().float().mean())} at epoch {self.start_epoch + self.epoch}, "
+                                f"batch {self.iter}; training stopped (a smaller --lr or --weight_decay may help)")
+
+    def __call__(self, event_name):
+        if event_name == 'after_loss': return self.after_loss()   # as it is: fastai would wrap the message in two more lines
+        return super().__call__(event_name)
 
 # %% ../nbs/05a_callbacks.ipynb #94b5b84d
 class OneCycleFrom(ParamScheduler):
@@ -187,11 +234,12 @@ def fit_run(learn:Learner, # from defect_learner, its path the run folder
             schedule:str='one_cycle', # 'one_cycle' or 'constant'
             cbs:list|None=None # more callbacks for this fit (W&B)
            ) -> Learner:
-    "Fit with best/last checkpoints, early stopping, the CSV log and the schedule; the best model is loaded at the end"
+    "Fit with best/last checkpoints, early stopping, the CSV log, the schedule and a stop at a non-finite loss; the best model is loaded at the end"
     if schedule not in SCHEDULES: raise ValueError(f"--schedule {schedule!r} is not one of {', '.join(SCHEDULES)}")
     lr, state = learn.lr if lr is None else lr, state or {}
     best, resuming = state.get('best'), start_epoch > 0
-    cbs = [SaveBestCallback(best=best, start_epoch=start_epoch), ResumableEarlyStopping(patience=patience, best=best, wait=state.get('wait', 0)),
+    cbs = [StopOnNonFinite(start_epoch), SaveBestCallback(best=best, start_epoch=start_epoch),
+           ResumableEarlyStopping(patience=patience, best=best, wait=state.get('wait', 0)),
            SaveLastCallback(start_epoch=start_epoch), RunCSVLogger(append=resuming, start_epoch=start_epoch)] + list(cbs or [])
     if schedule == 'one_cycle': cbs.append(OneCycleFrom(lr, epochs, start_epoch))
     learn.fit(epochs - start_epoch, lr=lr, cbs=cbs)

@@ -4,11 +4,12 @@
 
 # %% ../nbs/05b_run.ipynb #c2df916a
 from __future__ import annotations
-import json, warnings
+import contextlib, json, math, os, stat, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from torch import nn
 from fastcore.basics import patch
+from fastcore.foundation import L
 from .core import DEFAULT_SIZE  # first: it imports fastai quietly
 from fastai.learner import Learner, load_learner
 from fastai.vision.data import imagenet_stats
@@ -17,7 +18,28 @@ from .data import ReadImage, defect_datablock, normalize_stats, read_split
 from .learner import defect_learner, _precision_cbs
 
 # %% auto #0
-__all__ = ['CKPT_HELP', 'check_config', 'read_config', 'Run']
+__all__ = ['CKPT_HELP', 'MAX_CONFIG_BYTES', 'LOCK_FILE', 'RUN_FILES', 'check_regular_file', 'check_config', 'read_config', 'Run',
+           'check_state', 'RunBusy', 'lock_holder', 'run_status', 'run_lock']
+
+# %% ../nbs/05b_run.ipynb #a1b2c3d1
+def _kind(p:Path) -> str:
+    "What a path that exists but is not a regular file is, in words"
+    m = p.stat().st_mode
+    return ('a folder' if stat.S_ISDIR(m) else 'a FIFO (named pipe)' if stat.S_ISFIFO(m) else 'a socket' if stat.S_ISSOCK(m)
+            else 'a device' if stat.S_ISCHR(m) or stat.S_ISBLK(m) else 'not a regular file')
+
+def check_regular_file(path, # the file about to be read
+                       flag:str='', # the flag that named it, e.g. '--ckpt'; '' for a file the library found itself
+                       max_bytes:int|None=None, # refuse a larger file (e.g. a config.json of gigabytes)
+                      ) -> Path:
+    "`path` if it is a regular, non-empty file (never opened here); else a one-line error naming it"
+    p = Path(path); name = f"{flag} {p}" if flag else str(p)
+    if not p.exists(): raise FileNotFoundError(f"{name}: no such file")
+    if not p.is_file(): raise ValueError(f"{name}: is {_kind(p)}, not a regular file")
+    size = p.stat().st_size
+    if size == 0: raise ValueError(f"{name}: the file is empty")
+    if max_bytes is not None and size > max_bytes: raise ValueError(f"{name}: {size:,} bytes, more than the {max_bytes:,} such a file may have")
+    return p
 
 # %% ../nbs/05b_run.ipynb #b2a93bbc
 CKPT_HELP = "a run folder, its export.pkl, or a .pth weights file with the run's config.json beside it"
@@ -43,19 +65,23 @@ def check_config(cfg, # the parsed config.json
         if not _is(cfg[k], kind): bad(f"field '{k}' is {cfg[k]!r}, not {'a number' if kind is float else kind.__name__}")
     if cfg['model'] not in list_models(): bad(f"field 'model' is {cfg['model']!r}, not one of {', '.join(list_models())}")
     for k in ('img_h', 'img_w'):
-        if cfg[k] < 1: bad(f"field '{k}' is {cfg[k]}: a size must be at least 1 pixel")
+        if not 1 <= cfg[k] <= 4096: bad(f"field '{k}' is {cfg[k]}: a size must be from 1 to 4096 pixels")
+    if cfg.get('bce_weight') is not None and not 0 <= cfg['bce_weight'] <= 1: bad(f"field 'bce_weight' is {cfg['bce_weight']}: must be from 0 to 1")
     if cfg.get('threshold') is not None and not 0 < cfg['threshold'] < 1: bad(f"field 'threshold' is {cfg['threshold']}: must be between 0 and 1")
     if (norm := cfg.get('normalize')) is not None:
         for k in ('mean', 'std'):
             v = norm.get(k)
             if not (isinstance(v, list) and len(v) == 3 and all(_is(o, float) for o in v)):
                 bad(f"field 'normalize.{k}' is {v!r}: expected three numbers, one per colour channel")
+        if not all(map(math.isfinite, norm['mean'] + norm['std'])): bad("field 'normalize' holds a number that is not finite")
         if min(norm['std']) <= 0: bad(f"field 'normalize.std' is {norm['std']}: deviations must be positive")
     return cfg
 
+MAX_CONFIG_BYTES = 1_000_000   # a run's config.json is a few kB
+
 def read_config(path) -> dict:
     "The checked configuration in the config.json at `path`"
-    path = Path(path)
+    path = check_regular_file(path, max_bytes=MAX_CONFIG_BYTES)
     try: cfg = json.loads(path.read_text())
     except (OSError, ValueError) as e: raise ValueError(f"{path}: not readable JSON ({e})") from None
     return check_config(cfg, path)
@@ -72,6 +98,7 @@ def _learner_config(learn:Learner, path) -> dict:
 def _load_export(path:Path) -> Learner:
     with warnings.catch_warnings():
         warnings.filterwarnings('ignore', message='.*pickle.*')   # fastai's reminder that pickles run code: the user chose this file
+        check_regular_file(path, '--ckpt')
         try: return load_learner(path, cpu=True)
         except Exception as e: raise ValueError(f"--ckpt {path}: not a fastai export ({type(e).__name__}: {e})") from None
 
@@ -84,13 +111,13 @@ class Run:
         if not path.exists(): raise FileNotFoundError(f"--ckpt {ckpt}: no such file or folder; expected {CKPT_HELP}")
         if path.is_dir():
             self.path = path.resolve()
-            found = next((path/f for f in ('best.pth', 'last.pth', 'export.pkl') if (path/f).is_file()), None)
+            found = next((path/f for f in ('best.pth', 'last.pth', 'export.pkl') if (path/f).exists()), None)
             if found is None: raise FileNotFoundError(f"--ckpt {ckpt}: the run folder holds no best.pth, last.pth or export.pkl")
-            self.weights = found.resolve()
-        elif path.suffix.lower() in ('.pth', '.pkl'): self.path, self.weights = path.parent.resolve(), path.resolve()
-        else: raise ValueError(f"--ckpt {ckpt}: a {path.suffix or 'extensionless'} file is not a checkpoint; expected {CKPT_HELP}")
+            self.weights = check_regular_file(found).resolve()
+        elif path.suffix.lower() in ('.pth', '.pkl'): self.path, self.weights = path.parent.resolve(), check_regular_file(path, '--ckpt').resolve()
+        else: raise ValueError(f"--ckpt {ckpt}: a {path.suffix or 'extensionless'} {'file' if path.is_file() else _kind(path)} is not a checkpoint; expected {CKPT_HELP}")
         self._export = None
-        if (self.path/'config.json').is_file(): self.config = read_config(self.path/'config.json')
+        if (self.path/'config.json').exists(): self.config = read_config(self.path/'config.json')
         elif self.is_export: self.config = _learner_config(self.exported(), self.weights)
         else: raise FileNotFoundError(f"--ckpt {ckpt}: no config.json beside it ({self.path/'config.json'}); expected {CKPT_HELP}")
 
@@ -124,8 +151,18 @@ def exported(self:Run) -> Learner:
 def _weights_file(self:Run, which:str|None) -> Path:
     if which is None: return self.weights
     f = self.path/f'{which}.pth'
-    if not f.is_file(): raise FileNotFoundError(f"{f}: not found (which={which!r})")
-    return f
+    if not f.exists(): raise FileNotFoundError(f"{f}: not found (which={which!r})")
+    return check_regular_file(f)
+
+def _load_state(f:Path) -> dict:
+    "The state dict in the checkpoint `f` (loaded without running code from it), or one line saying why it is not one"
+    check_regular_file(f)
+    try:
+        with torch.serialization.safe_globals([L]):   # fastai's optimizer state (last.pth) holds its lists as L
+            state = torch.load(f, map_location='cpu', weights_only=True)
+    except Exception as e: raise ValueError(f"--ckpt {f}: not a complete PyTorch checkpoint (truncated, or another kind of file: {type(e).__name__})") from None
+    if not isinstance(state, dict) or not state: raise ValueError(f"--ckpt {f}: holds no model weights")
+    return state
 
 @patch
 def model(self:Run, which:str|None=None) -> nn.Module:
@@ -133,10 +170,15 @@ def model(self:Run, which:str|None=None) -> nn.Module:
     f = self._weights_file(which)
     if f.suffix.lower() == '.pkl': return self.exported().model.cpu().eval()
     model = build_model(self.config['model'], n_out=1, **self.config['model_kwargs'])
-    try:
-        state = torch.load(f, map_location='cpu', weights_only=True)
-        model.load_state_dict(state['model'] if set(state) == {'model', 'opt'} else state)
-    except Exception as e: raise ValueError(f"--ckpt {f}: cannot be loaded as a {self.config['model']} model ({type(e).__name__}: {e})") from None
+    state = _load_state(f)
+    if set(state) == {'model', 'opt'}: state = state['model']
+    try: model.load_state_dict(state)
+    except Exception as e:
+        why = str(e).strip().splitlines()[0][:160]
+        raise ValueError(f"--ckpt {f}: its weights do not fit config.json's {self.config['model']} {self.config['model_kwargs']} "
+                         f"(another architecture or width? {why})") from None
+    if not all(torch.isfinite(t).all() for t in model.state_dict().values() if t.is_floating_point()):
+        raise ValueError(f"--ckpt {f}: holds weights that are not finite (NaN or infinity): the training diverged")
     return model.eval()
 
 # %% ../nbs/05b_run.ipynb #7ef1ff5f
@@ -158,7 +200,11 @@ def learner(self:Run,
     cfg = self.config
     learn = defect_learner(dls, cfg['model'], threshold=self.threshold, bce_weight=cfg.get('bce_weight') or 0.5, precision=precision,
                            channels_last=channels_last, path=self.path, **{**cfg['model_kwargs'], **kwargs})
-    if with_opt: learn.load(self._weights_file(which).stem, with_opt=True, weights_only=False)
+    if with_opt:
+        f = self._weights_file(which)
+        learn.model.load_state_dict(self.model(which).state_dict())   # checks the weights: they fit and are finite
+        try: learn.load(f.stem, with_opt=True, weights_only=False)
+        except Exception as e: raise ValueError(f"--ckpt {f}: its optimizer state cannot be loaded ({type(e).__name__}: {str(e)[:120]})") from None
     else: learn.model.load_state_dict(self.model(which).state_dict())
     return learn
 
@@ -179,18 +225,81 @@ def dataloaders(self:Run,
 def split(self:Run) -> pd.DataFrame:
     "The split the run was trained on (its split.csv)"
     f = self.path/'split.csv'
-    if not f.is_file(): raise FileNotFoundError(f"{f}: the run has no split manifest")
-    return read_split(f)
+    if not f.exists(): raise FileNotFoundError(f"{f}: the run has no split manifest")
+    return read_split(check_regular_file(f))
+
+def check_state(state, # the parsed last.json
+                path, # the file it came from, for the messages
+               ) -> dict:
+    "`state` if it is a last.json that resuming can use: epochs done (at least 1), best score (finite or null), epochs without improvement"
+    def bad(msg): raise ValueError(f"{path}: {msg}")
+    if not isinstance(state, dict): bad("not a training state (a JSON object is expected)")
+    if not _is(state.get('epoch'), int) or state['epoch'] < 1: bad(f"field 'epoch' is {state.get('epoch')!r}: expected the number of epochs done, at least 1")
+    if (b := state.get('best')) is not None and not (_is(b, float) and math.isfinite(b)): bad(f"field 'best' is {b!r}: expected a finite score or null")
+    if not (_is(state.get('wait', 0), int) and state.get('wait', 0) >= 0): bad(f"field 'wait' is {state.get('wait')!r}: expected a whole number of epochs")
+    return state
 
 @patch
 def state(self:Run) -> dict:
-    "What resuming needs from last.json: the epochs done and the trackers' state"
+    "What resuming needs from last.json: the epochs done and the trackers' state, checked"
     f = self.path/'last.json'
-    if not f.is_file(): raise FileNotFoundError(f"{f}: the run has no last.json to resume from")
-    return json.loads(f.read_text())
+    if not f.exists(): raise FileNotFoundError(f"{f}: the run has no last.json to resume from")
+    try: state = json.loads(check_regular_file(f, max_bytes=MAX_CONFIG_BYTES).read_text())
+    except (OSError, ValueError) as e: raise ValueError(f"{e}" if str(f) in str(e) else f"{f}: not readable JSON ({e})") from None
+    return check_state(state, f)
 
 @patch
 def predictor(self:Run, **kwargs): # Predictor options: device, precision, threshold, tile ...
     "A `defectseg.inference.Predictor` for the run's model"
     from defectseg.inference import Predictor   # inference builds on this module, so it is imported when asked for
     return Predictor.from_run(self, **kwargs)
+
+# %% ../nbs/05b_run.ipynb #b1b2c3d1
+LOCK_FILE = '.lock'   # in a run folder while a process writes it; holds that process's id
+RUN_FILES = ('config.json', 'split.csv', 'history.csv', 'best.pth', 'last.pth', 'last.json', 'export.pkl', 'test_metrics.json', 'curves.png')
+
+class RunBusy(FileExistsError):
+    "Another process is writing this run folder"
+
+def _pid_alive(pid:int) -> bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True   # alive, another user's
+    return True
+
+def lock_holder(run_dir) -> int|None:
+    "The id of the live process that holds the run's lock, or None (no lock, or one left by a process that is gone)"
+    f = Path(run_dir)/LOCK_FILE
+    try: pid = int(f.read_text().strip()) if f.is_file() else None
+    except (OSError, ValueError): return None
+    return pid if pid and pid != os.getpid() and _pid_alive(pid) else None
+
+def run_status(run_dir) -> str:
+    "What the run folder holds: 'absent', 'busy', 'unfinished', 'resumable' or 'finished' (see above)"
+    d = Path(run_dir)
+    if not d.is_dir() or not any(d.iterdir()): return 'absent'
+    if lock_holder(d) is not None: return 'busy'
+    if (d/'export.pkl').exists(): return 'finished'
+    if (d/'last.json').exists() and (d/'last.pth').exists(): return 'resumable'
+    return 'unfinished'
+
+# %% ../nbs/05b_run.ipynb #b1b2c3d2
+@contextlib.contextmanager
+def run_lock(run_dir):
+    "Hold `<run_dir>/.lock` (created exclusively, holding this process's id) while writing the run; refuse a run another process holds"
+    f = Path(run_dir)/LOCK_FILE
+    for attempt in range(3):
+        try: fd = os.open(f, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644); break
+        except FileExistsError:
+            if (pid := lock_holder(run_dir)) is not None:
+                raise RunBusy(f"{run_dir}: another process ({pid}) is writing this run now; wait for it to end, or choose another --run_name") from None
+            try: old = f.read_text().strip()
+            except OSError: old = '?'
+            print(f"note: {f} was left by process {old or '?'}, which is gone: taking the run over", flush=True)
+            f.unlink(missing_ok=True)
+    else: raise RunBusy(f"{run_dir}: cannot take its lock {f}")
+    os.write(fd, str(os.getpid()).encode()); os.close(fd)
+    try: yield f
+    finally:
+        with contextlib.suppress(OSError):
+            if f.read_text().strip() == str(os.getpid()): f.unlink()

@@ -4,24 +4,29 @@
 
 # %% ../nbs/05c_training.ipynb #0ba8cf7c
 from __future__ import annotations
-import contextlib, json, os, warnings
+import contextlib, inspect, json, math, os, warnings
 from datetime import datetime, timezone
 from pathlib import Path
 import torch
 from fastcore.meta import delegates
 from fastcore.script import call_parse, Param
-from .core import cli_errors, versions  # first: it imports fastai quietly
+from .core import (cli_errors, versions, atomic_write, check_outside, check_int, Interrupted,  # first: it imports fastai quietly
+                            CLASSES, MAX_SEED, MAX_SIDE)
 from fastai.torch_core import rank_distrib, num_distrib, distrib_barrier, set_seed
 from .models import list_models, model_min_size
-from .data import defect_dataloaders, save_split, normalize_stats
+from .data import defect_dataloaders, save_split, normalize_stats, find_items, check_dataset, read_split
 from .learner import resolve_precision, defect_learner, evaluate, metrics_table, plot_history, export_learner, model_options
-from .callbacks import MONITOR, SCHEDULES, fit_run, start_wandb, finish_wandb
-from .run import Run
+from .callbacks import MONITOR, SCHEDULES, fit_run, start_wandb, finish_wandb, NonFiniteLoss
+from .run import Run, RunBusy, run_status, run_lock, lock_holder, check_regular_file, read_config, RUN_FILES
 
 # %% auto #0
-__all__ = ['default_run_name', 'check_train_args', 'test_scores', 'train', 'defectseg_train']
+__all__ = ['MAX_EPOCHS', 'MAX_BATCH', 'default_run_name', 'check_train_options', 'check_train_data', 'check_train_args',
+           'test_scores', 'train', 'defectseg_train']
 
 # %% ../nbs/05c_training.ipynb #399efff3
+MAX_EPOCHS = 10_000   # the most epochs one run may ask for
+MAX_BATCH = 1024      # the largest batch
+
 def default_run_name(model:str, img_h:int, img_w:int) -> str:
     "The run folder's name when none is given: the architecture and the training size"
     return f"{model}_{img_h}x{img_w}"
@@ -29,53 +34,130 @@ def default_run_name(model:str, img_h:int, img_w:int) -> str:
 def _require(ok:bool, msg:str, exc=ValueError):
     if not ok: raise exc(msg)
 
-def check_train_args(s:dict) -> Path:
-    "Check the settings `s` of `train` without writing anything; return the run folder"
+def _number(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+def check_train_options(s:dict):
+    "Check the settings `s` of `train` that are names and numbers (no file is touched); one line naming the flag"
     _require(s['model'] in list_models(), f"--model {s['model']!r} is not a known architecture; choose one of {', '.join(list_models())}")
-    _require(s['base_path'] is not None, "--base_path is required: the dataset root (with oil/, scratch/, stain/, good/ ...)")
-    _require(Path(s['base_path']).is_dir(), f"--base_path {s['base_path']}: no such folder", FileNotFoundError)
-    for p in s['extra_train'] or (): _require(Path(p).is_dir(), f"--extra_train {p}: no such folder", FileNotFoundError)
-    _require(isinstance(s['epochs'], int) and s['epochs'] >= 1, f"--epochs {s['epochs']}: must be at least 1")
+    check_int(s['epochs'], '--epochs', 1, MAX_EPOCHS)
     m = model_min_size(s['model'])
-    _require(min(s['img_h'], s['img_w']) >= m, f"--img_h {s['img_h']} --img_w {s['img_w']}: {s['model']} needs at least {m} pixels on each side")
-    _require(s['batch_size'] >= 1, f"--batch_size {s['batch_size']}: must be at least 1")
-    _require(s['lr'] > 0, f"--lr {s['lr']}: must be positive")
-    _require(0 < s['threshold'] < 1, f"--threshold {s['threshold']}: must be between 0 and 1")
-    _require(0 <= s['bce_weight'] <= 1, f"--bce_weight {s['bce_weight']}: must be between 0 and 1")
-    _require(s['weight_decay'] >= 0, f"--weight_decay {s['weight_decay']}: must not be negative")
-    _require(s['patience'] >= 1, f"--patience {s['patience']}: must be at least 1")
-    _require(s['base_channels'] is None or s['base_channels'] >= 1, f"--base_channels {s['base_channels']}: must be at least 1")
+    for k in ('img_h', 'img_w'):
+        _require(isinstance(s[k], int) and m <= s[k] <= MAX_SIDE, f"--{k} {s[k]}: {s['model']} needs at least {m} and at most {MAX_SIDE:,} pixels on each side")
+    check_int(s['batch_size'], '--batch_size', 1, MAX_BATCH)
+    _require(_number(s['lr']) and s['lr'] > 0, f"--lr {s['lr']}: must be a positive, finite number")
+    _require(_number(s['threshold']) and 0 < s['threshold'] < 1, f"--threshold {s['threshold']}: must be between 0 and 1")
+    _require(_number(s['bce_weight']) and 0 <= s['bce_weight'] <= 1, f"--bce_weight {s['bce_weight']}: must be between 0 and 1")
+    _require(_number(s['weight_decay']) and s['weight_decay'] >= 0, f"--weight_decay {s['weight_decay']}: must be a finite number, 0 or more")
+    check_int(s['patience'], '--patience', 1, MAX_EPOCHS)
+    if s['base_channels'] is not None: check_int(s['base_channels'], '--base_channels', 1, 1024)
+    check_int(s['seed'], '--seed', 0, MAX_SEED)
+    check_int(s['num_workers'], '--num_workers', 0, 64)
+    check_int(s['n_preds'], '--n_preds', 0, 1000)
+    for k in ('aug_p_img', 'aug_p'): _require(_number(s[k]) and 0 <= s[k] <= 1, f"--{k} {s[k]}: must be a probability, from 0 to 1")
     _require(s['schedule'] in SCHEDULES, f"--schedule {s['schedule']!r} is not one of {', '.join(SCHEDULES)}")
     resolve_precision(s['precision'])
-    _require(bool(s['run_name']) and Path(s['run_name']).name == s['run_name'], f"--run_name {s['run_name']!r}: must be a plain folder name")
+    _require(bool(s['run_name']) and Path(s['run_name']).name == s['run_name'] and s['run_name'] not in ('.', '..'),
+             f"--run_name {s['run_name']!r}: must be a plain folder name")
+
+def check_train_data(s:dict) -> Path:
+    "Check the dataset `s` names (a folder with at least one defect image; the extra roots; the manifest file); return its root"
+    _require(s['base_path'] is not None, "--base_path is required: the dataset root (with oil/, scratch/, stain/, good/ ...)")
+    base = Path(s['base_path']).expanduser()
+    _require(base.exists(), f"--base_path {s['base_path']}: no such folder", FileNotFoundError)
+    _require(base.is_dir(), f"--base_path {s['base_path']}: is a file, not a folder", NotADirectoryError)
+    for p in s['extra_train'] or (): _require(Path(p).is_dir(), f"--extra_train {p}: no such folder", FileNotFoundError)
+    for flag, f in (('--manifest', s['manifest']), ('', base/'split.csv' if not s['manifest'] else None)):
+        if f is not None and (Path(f).exists() or Path(f).is_symlink()): check_regular_file(f, flag)   # a FIFO would block the reader
+    items = find_items(base)
+    _require((items.cls.isin(CLASSES)).any(), f"--base_path {s['base_path']}: holds no defect image (none in {', '.join(CLASSES)}/; "
+             f"{len(items)} good ones): a model cannot learn defects without examples of them")
+    return base.resolve()
+
+def check_train_args(s:dict) -> Path:
+    "Check the settings `s` of `train` without writing anything; return the run folder"
+    check_train_options(s)
+    check_train_data(s)
+    run = _run_dir(s)
+    check_outside(run, '--out_dir', base_path=s['base_path'])
+    for p in s['extra_train'] or (): check_outside(run, '--out_dir', extra_train=p)
+    status = run_status(run)
+    _require(status != 'busy', f"{run}: another process ({lock_holder(run)}) is writing this run now; wait for it to end, or choose another --run_name", RunBusy)
+    if not s['resume']: _require(status in ('absent', 'unfinished'), _exists_message(run, status), FileExistsError)
+    return run
+
+def _run_dir(s:dict) -> Path:
     out_dir = Path(s['out_dir'])
     _require(not out_dir.exists() or out_dir.is_dir(), f"--out_dir {out_dir}: is a file, not a folder", NotADirectoryError)
-    run = out_dir/s['run_name']
-    if not s['resume']: _require(not run.exists(), f"{run} already exists: pass --resume to continue that run, or a new --run_name", FileExistsError)
-    return run
+    return out_dir/s['run_name']
+
+def _exists_message(run:Path, status:str) -> str:
+    if status == 'finished': return f"{run} already exists: pass --resume with a larger --epochs to train it further, or a new --run_name"
+    done = _epochs_done(run)
+    return (f"{run} already exists, with {done} finished epoch{'s' * (done != 1)} of a run that did not end: pass --resume to continue it, "
+            "or a new --run_name")
+
+def _epochs_done(run:Path) -> int:
+    "The epochs the run's last.json counts (0 when it has none, or a damaged one)"
+    try: return Run(run/'last.pth').state()['epoch'] if (run/'last.pth').is_file() else 0
+    except (ValueError, OSError): return 0
 
 # %% ../nbs/05c_training.ipynb #83105196
 _FROM_CONFIG = ('model', 'model_kwargs', 'img_h', 'img_w', 'batch_size', 'lr', 'threshold', 'bce_weight', 'weight_decay',
                 'seed', 'schedule', 'manifest', 'extra_train', 'augs', 'aug_p_img', 'aug_p')
+_COMPARED = ('model', 'img_h', 'img_w', 'batch_size', 'lr', 'threshold', 'bce_weight', 'weight_decay', 'seed', 'schedule', 'augs', 'aug_p_img', 'aug_p')
 
-def _resumed_settings(s:dict) -> tuple:
-    "(settings, last.json state) of the run `s` resumes: its config.json decides the model and the data"
-    run_dir = Path(s['out_dir'])/s['run_name']
-    _require((run_dir/'last.pth').is_file(), f"--resume: {run_dir} holds no last.pth to resume from", FileNotFoundError)
-    run = Run(run_dir/'last.pth')
-    saved = run.config
-    s = {**s, **{k: saved[k] for k in _FROM_CONFIG if k in saved}, 'base_path': s['base_path'] or saved.get('base_path')}
-    state = run.state()
-    _require(state['epoch'] < s['epochs'], f"--epochs {s['epochs']}: {run_dir} has already trained {state['epoch']} epochs; "
+def _train_defaults() -> dict: return {k: p.default for k, p in inspect.signature(train).parameters.items()}
+
+def _differences(s:dict, saved:dict) -> list:
+    "The flags given to a resume whose values differ from the run's config.json, as 'flag given (the run: value)'"
+    given = lambda k: s[k] is not None and s[k] != _train_defaults()[k]   # a flag left at its default asks for nothing
+    res = [f"--{k} {s[k]} (the run: {saved[k]})" for k in _COMPARED if k in saved and given(k) and s[k] != saved[k]]
+    if given('base_channels') and s['base_channels'] != saved['model_kwargs'].get('base_channels'):
+        res.append(f"--base_channels {s['base_channels']} (the run: {saved['model_kwargs'].get('base_channels')})")
+    same = lambda a, b: Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+    for k in ('base_path', 'manifest'):
+        if given(k) and saved.get(k) and not same(s[k], saved[k]): res.append(f"--{k} {s[k]} (the run: {saved[k]})")
+    if s['extra_train'] and sorted(str(Path(p).resolve()) for p in s['extra_train']) != sorted(saved.get('extra_train') or []):
+        res.append(f"--extra_train {' '.join(map(str, s['extra_train']))} (the run: {' '.join(saved.get('extra_train') or []) or 'none'})")
+    return res
+
+def _resumed_settings(s:dict, run:Path) -> tuple:
+    "(settings, last.json state) of the run `s` resumes: its config.json decides the model and the data; a flag that disagrees is refused"
+    status = run_status(run)
+    _require(status != 'busy', f"{run}: another process ({lock_holder(run)}) is writing this run now; wait for it to end", RunBusy)
+    _require(status in ('resumable', 'finished'), f"--resume: {run} holds no finished epoch to resume from (no last.pth with its last.json); "
+             "run the same command without --resume to start it", FileNotFoundError)
+    r = Run(run/'last.pth')
+    saved, state = r.config, r.state()
+    if diffs := _differences(s, saved):
+        raise ValueError(f"--resume: {run} was trained with other settings: {'; '.join(diffs)}. Leave these flags out to continue it, "
+                         "or train a new --run_name")
+    epochs = saved.get('epochs', s['epochs']) if s['epochs'] == _train_defaults()['epochs'] else s['epochs']
+    s = {**s, **{k: saved[k] for k in _FROM_CONFIG if k in saved}, 'epochs': epochs, 'base_path': saved.get('base_path') or s['base_path']}
+    _require(state['epoch'] < s['epochs'] or status != 'finished', f"--epochs {s['epochs']}: {run} has already trained {state['epoch']} epochs; "
              "pass a larger --epochs to train more")
+    _require(state['epoch'] <= s['epochs'], f"--epochs {s['epochs']}: {run} has already trained {state['epoch']} epochs; pass at least that many")
     return s, state
+
+def _check_same_split(s:dict, run:Path):
+    "Refuse a resume on a dataset whose images are no longer the ones of the run's split.csv (it names the difference)"
+    split = read_split(check_regular_file(run/'split.csv'))
+    with warnings.catch_warnings():   # the data loaders report a dataset's problems; here only the list of images matters
+        warnings.simplefilter('ignore')
+        report = check_dataset(s['base_path'])
+    current = {p.relative_to(report.root).as_posix() for p in report.items.image}
+    new, gone = sorted(current - set(split.file)), sorted(set(split.file) - current)
+    parts = ([f"{len(new)} images are not in it ({', '.join(new[:3])}{' ...' * (len(new) > 3)})"] if new else []) + \
+            ([f"{len(gone)} of its images are gone ({', '.join(gone[:3])}{' ...' * (len(gone) > 3)})"] if gone else [])
+    _require(not parts, f"--resume: the dataset {report.root} no longer matches the split the run was trained on ({run/'split.csv'}): "
+             f"{'; '.join(parts)}. Train a new --run_name on it")
 
 def _run_config(s:dict, dls, state:dict, run:Path) -> dict:
     "What config.json records: everything that rebuilds the model and repeats the run"
     now = dict(precision=resolve_precision(s['precision'], torch.device(dls.device).type), versions=versions(),
                started=datetime.now(timezone.utc).isoformat(timespec='seconds'))
     if s['resume']:
-        saved = json.loads((run/'config.json').read_text())
+        saved = read_config(run/'config.json')
         return {**saved, 'epochs': s['epochs'], 'resumed': saved.get('resumed', []) + [dict(at_epoch=state['epoch'], **now)]}
     manifest = Path(s['manifest']) if s['manifest'] else Path(s['base_path'])/'split.csv'
     return dict(model=s['model'], model_kwargs=s['model_kwargs'], img_h=s['img_h'], img_w=s['img_w'], threshold=s['threshold'],
@@ -84,6 +166,9 @@ def _run_config(s:dict, dls, state:dict, run:Path) -> dict:
                 seed=s['seed'], epochs=s['epochs'], batch_size=s['batch_size'], lr=s['lr'], weight_decay=s['weight_decay'],
                 patience=s['patience'], schedule=s['schedule'], augs=s['augs'], aug_p_img=s['aug_p_img'], aug_p=s['aug_p'],
                 channels_last=s['channels_last'], run_name=s['run_name'], **now)
+
+def _write_json(path:Path, obj:dict):
+    with atomic_write(path) as tmp: tmp.write_text(json.dumps(obj, indent=2))
 
 # %% ../nbs/05c_training.ipynb #3256d63d
 def _dataloaders(s:dict, main:bool):
@@ -114,12 +199,28 @@ def _finish(learn, dls, run:Path) -> dict:
     res = {}
     if len(dls.loaders) > 2:
         res = test_scores(learn, dls)
-        (run/'test_metrics.json').write_text(json.dumps(res, indent=2))
+        _write_json(run/'test_metrics.json', res)
         print(f"Test split ({res['n_images']} images), best model by validation {MONITOR}: "
               f"defect_dice {res['defect_dice']:.4f}, dice {res['dice']:.4f}, fp_good {res['fp_good']:.2g}")
     else: warnings.warn(f"{dls.split.shape[0]} images and no test split: no test_metrics.json")
-    export_learner(learn)
+    with atomic_write(run/'export.pkl') as tmp: export_learner(learn, tmp.name)   # written beside it, then renamed
     return res
+
+def _clear_run(run:Path):
+    "Remove the run files of a run that finished no epoch (a plain re-run replaces it); anything else in the folder stays"
+    for f in RUN_FILES: (run/f).unlink(missing_ok=True)
+    for f in run.glob('.*.tmp'): f.unlink(missing_ok=True)
+
+def _left_behind(run:Path, epochs:int) -> str:
+    "What a stopped training leaves, and what the user can do with it"
+    if done := _epochs_done(run):
+        return f"{run} keeps {done} finished epoch{'s' * (done != 1)} of {epochs} (best.pth the best of them): continue it with --resume"
+    return f"no epoch finished, so there is nothing to resume: run the same command again to start {run} over"
+
+def _one_line(e:Exception) -> str:
+    "An error's message without the lines fastai adds when a callback raises it"
+    lines = [l.strip() for l in str(e).splitlines() if l.strip() and not l.startswith('Exception occured in')]
+    return lines[-1] if lines else type(e).__name__
 
 # %% ../nbs/05c_training.ipynb #93527636
 def _init_distributed():
@@ -169,33 +270,54 @@ def train(base_path:str|None=None, # the dataset root (oil/, scratch/, stain/, g
          ) -> Path:
     "Train `model` on the dataset at `base_path`; return the run folder with checkpoints, export, logs and test metrics"
     s = dict(locals(), run_name=run_name or default_run_name(model, img_h, img_w))
-    state = {}
-    if resume: s, state = _resumed_settings(s)
+    check_train_options(s)
+    state, run = {}, _run_dir(s)
+    if resume: s, state = _resumed_settings(s, run)
     run = check_train_args(s)
-    if not resume: s['model_kwargs'] = model_options(model, base_channels, (img_h, img_w))
+    if resume: _check_same_split(s, run); s['manifest'] = str(run/'split.csv')   # the run's own split: nothing is added to it
+    else: s['model_kwargs'] = model_options(model, base_channels, (img_h, img_w))
     set_seed(s['seed'])
     world_size, main = num_distrib(), rank_distrib() == 0
     if world_size > 1: _init_distributed()
     dls = _dataloaders(s, main)
+    if main: run.mkdir(parents=True, exist_ok=True)
+    with run_lock(run) if main else contextlib.nullcontext():
+        try: return _fit_locked(s, state, dls, run, main, world_size)
+        except KeyboardInterrupt: raise Interrupted(_left_behind(run, s['epochs'])) from None
+        except NonFiniteLoss as e:
+            done = _epochs_done(run)
+            raise ValueError(f"{e}. " + (f"{run} keeps its {done} finite epochs, best.pth the best of them; to train with a smaller --lr, choose a new --run_name"
+                                         if done else f"No epoch finished: run again with a smaller --lr (the run folder {run} is replaced)")) from None
+
+def _fit_locked(s:dict, state:dict, dls, run:Path, main:bool, world_size:int) -> Path:
+    "`train`'s steps once the run folder is locked: set up the folder, fit, finish"
     cfg = _run_config(s, dls, state, run)
-    if main:                           # everything checked: now the run folder
-        run.mkdir(parents=True, exist_ok=resume)
-        if not resume: save_split(dls.split, run/'split.csv')
-        (run/'config.json').write_text(json.dumps(cfg, indent=2))
+    if main and not s['resume']:
+        status = run_status(run)                 # again, under the lock: another process may have trained it meanwhile
+        _require(status in ('absent', 'unfinished'), _exists_message(run, status), FileExistsError)
+        if status == 'unfinished': print(f"note: {run} held no finished epoch (a run stopped as it started): starting it over"); _clear_run(run)
+        save_split(dls.split, run/'split.csv', overwrite=True)
     distrib_barrier()
-    if resume:
-        learn = Run(run/'last.pth').learner(dls, which='last', precision=precision, channels_last=channels_last, with_opt=True)
-        print(f"Resuming {run} at epoch {state['epoch']} of {epochs}")
+    if s['resume']:   # the checkpoint loads first: a resume that fails changes nothing
+        try: learn = Run(run/'last.pth').learner(dls, which='last', precision=s['precision'], channels_last=s['channels_last'], with_opt=True)
+        except (ValueError, OSError) as e: raise ValueError(f"--resume: {str(e).removeprefix('--ckpt ')}; nothing was changed") from None
+        print(f"Resuming {run} at epoch {state['epoch']} of {s['epochs']}")
     else: learn = defect_learner(dls, s['model'], bce_weight=s['bce_weight'], threshold=s['threshold'], lr=s['lr'], wd=s['weight_decay'],
-                                 precision=precision, channels_last=channels_last, path=run, **s['model_kwargs'])
-    wandb_cbs = start_wandb(wandb_project, cfg, name=s['run_name'], run_dir=run, n_preds=n_preds) if use_wandb and main else []
+                                 precision=s['precision'], channels_last=s['channels_last'], path=run, **s['model_kwargs'])
+    if main: _write_json(run/'config.json', cfg)
+    wandb_cbs = start_wandb(s['wandb_project'], cfg, name=s['run_name'], run_dir=run, n_preds=s['n_preds']) if s['use_wandb'] and main else []
     res = {}
     try:
         with (learn.distrib_ctx(sync_bn=torch.cuda.is_available()) if world_size > 1 else contextlib.nullcontext()):
-            fit_run(learn, epochs, lr=s['lr'], patience=patience, start_epoch=state.get('epoch', 0), state=state, schedule=s['schedule'], cbs=wandb_cbs)
+            if state.get('epoch', 0) < s['epochs']:
+                fit_run(learn, s['epochs'], lr=s['lr'], patience=s['patience'], start_epoch=state.get('epoch', 0), state=state,
+                        schedule=s['schedule'], cbs=wandb_cbs)
+            else: learn.load('best', with_opt=False)   # every epoch was done, the end was not: only finish
         if not main: return run
         if world_size > 1: os.environ['WORLD_SIZE'] = '1'   # the first process alone evaluates and exports: no gathering
         res = _finish(learn, dls, run)
+    except (NonFiniteLoss, KeyboardInterrupt): raise
+    except (ValueError, OSError) as e: raise (OSError if isinstance(e, OSError) else ValueError)(f"{_one_line(e)}; {_left_behind(run, s['epochs'])}") from None
     finally:
         if wandb_cbs: finish_wandb({f'test_{k}': v for k, v in res.items() if isinstance(v, float)})
         if world_size > 1: os.environ['WORLD_SIZE'] = str(world_size)
