@@ -15,7 +15,8 @@ with warnings.catch_warnings():  # fastai.layers calls the deprecated torch.jit.
 # %% auto #0
 __all__ = ['CLASSES', 'ALL_CLASSES', 'CODES', 'MASK_DIRS', 'PREFIXES', 'IMG_EXTS', 'DEFAULT_SIZE', 'MAX_IMAGE_PIXELS', 'MAX_SEED',
            'MAX_COUNT', 'MAX_SIDE', 'class_of', 'reference_path', 'cpu_bf16_fast', 'default_device_type', 'device_info',
-           'versions', 'defectseg_info', 'Interrupted', 'cli_errors', 'atomic_write', 'check_outside', 'check_int']
+           'versions', 'accepted_precisions', 'defectseg_info', 'Interrupted', 'cli_errors', 'atomic_write',
+           'check_outside', 'check_int']
 
 # %% ../nbs/00_core.ipynb #c81785a3
 CLASSES = ('oil', 'scratch', 'stain')          # the defect classes, in the order used by every table
@@ -95,14 +96,27 @@ def versions() -> dict:
     return res
 
 # %% ../nbs/00_core.ipynb #e9176c58
+def accepted_precisions(device_type:str|None=None # 'cuda', 'mps' or 'cpu'; None for the best device here
+                       ) -> dict:
+    "Whether training and inference accept each precision on `device_type`, as their own check decides, and what 'auto' picks"
+    from defectseg.learner import resolve_precision   # the learner builds on this module: imported when asked for
+    dev = device_type or default_device_type()
+    def ok(p):
+        try: resolve_precision(p, dev); return True
+        except ValueError: return False
+    return {**{p: ok(p) for p in ('fp32', 'bf16', 'fp16')}, 'auto': resolve_precision('auto', dev)}
+
 @call_parse
 def defectseg_info():
-    "Print the versions that matter, the device, and whether bf16 and fp16 work on it"
+    "Print the versions that matter, the device, and which precisions defectseg_train and defectseg_infer accept on it"
     for k, ver in versions().items(): print(f"{k:>14}: {ver or 'not installed'}")
     info = device_info()
-    print(f"{'device':>14}: {info['device']} ({info['name']}), {info['cpu_threads']} CPU threads")
-    for p in ('bf16', 'fp16'): print(f"{p:>14}: {'works' if info[p] else 'not available'}")
-    if info['device'] == 'cpu' and info['bf16']: print(f"{'bf16 speed':>14}: {'native (AVX-512 or AMX)' if info['bf16_fast'] else 'emulated, slower than fp32: auto picks fp32'}")
+    dev, acc = info['device'], accepted_precisions(info['device'])
+    print(f"{'device':>14}: {dev} ({info['name']}), {info['cpu_threads']} CPU threads")
+    for p in ('fp32', 'bf16', 'fp16'):
+        print(f"{p:>14}: {'accepted' if acc[p] else f'refused on this {dev}'} by defectseg_train and defectseg_infer (--precision {p})")
+    slow = ' (bf16 runs emulated here, slower than fp32)' if dev == 'cpu' and acc['bf16'] and not info['bf16_fast'] else ''
+    print(f"{'auto':>14}: picks {acc['auto']}{slow}")
 
 # %% ../nbs/00_core.ipynb #4954e54b
 class Interrupted(Exception):

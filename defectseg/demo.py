@@ -10,16 +10,17 @@ from pathlib import Path
 from PIL import Image
 from fastcore.meta import delegates
 from fastcore.script import call_parse
-from .core import default_device_type, device_info, cli_errors  # first: it imports fastai quietly
+from .core import default_device_type, device_info, cli_errors, check_int, check_outside, Interrupted, MAX_COUNT  # first: it imports fastai quietly
 from .data import read_split
 from .synth import make_synth
-from .training import train
+from .training import train, check_train_options, check_train_data, _train_defaults
 from .evaluate import evaluate_run
-from .run import Run
+from .run import Run, RunBusy, lock_holder
 from .inference import predict_many, overlay
 
 # %% auto #0
-__all__ = ['DEMO_CONFIGS', 'DEMO_ENTRIES', 'demo_config', 'prepare_demo_dir', 'predict_examples', 'demo', 'defectseg_demo']
+__all__ = ['DEMO_CONFIGS', 'DEMO_ENTRIES', 'demo_config', 'prepare_demo_dir', 'check_demo_args', 'predict_examples', 'demo',
+           'defectseg_demo']
 
 # %% ../nbs/09_demo.ipynb #ba42ae8c
 DEMO_CONFIGS = {
@@ -60,6 +61,27 @@ def prepare_demo_dir(out_dir, # the outputs folder; the demo goes to <out_dir>/d
             if p.is_dir() and not p.is_symlink(): shutil.rmtree(p)
             elif p.exists() or p.is_symlink(): p.unlink()
     demo_dir.mkdir(parents=True, exist_ok=True)
+    return demo_dir
+
+# %% ../nbs/09_demo.ipynb #g1c2c3d0
+def check_demo_args(cfg:dict, # the demo's configuration (demo_config)
+                    out_dir, # the outputs folder
+                    base_path=None, # a dataset given by the user, or None
+                    n_predict:int=4, seed:int=42, precision:str='auto', # as in demo
+                   ) -> Path:
+    "Check every argument of the demo without writing or deleting anything; return the demo folder"
+    check_train_options({**_train_defaults(), **{k: cfg[k] for k in ('model', 'epochs', 'img_h', 'img_w', 'batch_size', 'lr', 'base_channels')},
+                         'patience': cfg['epochs'], 'seed': seed, 'precision': precision, 'run_name': 'run', 'num_workers': 0})
+    for k in ('n_synth', 'n_good'): check_int(cfg[k], f'--{k}', 1 if k == 'n_synth' else 0, MAX_COUNT)
+    check_int(n_predict, '--n_predict', 0, 1000)
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir(): raise NotADirectoryError(f"--out_dir {out_dir}: is a file, not a folder")
+    demo_dir = out_dir/'demo'
+    if base_path is not None:
+        check_train_data({**_train_defaults(), 'base_path': base_path})
+        check_outside(demo_dir, '--out_dir', base_path=base_path)   # the demo folder is cleared: a dataset in it would go too
+    if (pid := lock_holder(demo_dir/'run')) is not None:
+        raise RunBusy(f"{demo_dir/'run'}: another process ({pid}) is training this demo now; wait for it to end, or choose another --out_dir")
     return demo_dir
 
 # %% ../nbs/09_demo.ipynb #f31d2e7e
@@ -104,9 +126,14 @@ def demo(out_dir:str='outputs', # the demo goes to <out_dir>/demo/
     start = time.perf_counter()
     cfg = demo_config(quick=quick, epochs=epochs, model=model, img_h=img_h, img_w=img_w, batch_size=batch_size, lr=lr,
                       base_channels=base_channels, n_synth=n_synth)
-    if base_path is not None and not Path(base_path).is_dir(): raise FileNotFoundError(f"--base_path {base_path}: no such folder")
-    if not (isinstance(cfg['epochs'], int) and cfg['epochs'] >= 1): raise ValueError(f"--epochs {cfg['epochs']}: must be at least 1")
+    check_demo_args(cfg, out_dir, base_path, n_predict, seed, precision)   # everything, before the earlier demo is cleared
     demo_dir = prepare_demo_dir(out_dir, overwrite)
+    try: return _demo_steps(cfg, demo_dir, base_path, n_predict, seed, precision, start)
+    except (Interrupted, KeyboardInterrupt):
+        raise Interrupted(f"{demo_dir} holds an unfinished demo: run the same command with --overwrite to start it over") from None
+
+def _demo_steps(cfg:dict, demo_dir:Path, base_path, n_predict:int, seed:int, precision:str, start:float) -> Path:
+    "The demo's stages, once its arguments are checked and its folder is ready"
     info, times = device_info(), {}
     workers = max(0, min(4, (os.cpu_count() or 1) - 1)) if cfg['kind'] == 'gpu' else 0   # data loading keeps up with a GPU
     print(f"defectseg demo on {info['device']} ({info['name']}): {cfg['kind']} configuration "
