@@ -4,23 +4,28 @@
 
 # %% ../nbs/09a_experiments.ipynb #98fa6bdc
 from __future__ import annotations
-import json, time, warnings
+import json, os, shutil, time, warnings
+from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
-from .core import CLASSES, ALL_CLASSES  # first: it imports fastai quietly
-from .models import count_params, benchmark_forward, list_models, build_model
+from .core import CLASSES, ALL_CLASSES, atomic_write, reference_path  # first: it imports fastai quietly
+from .models import count_params, benchmark_forward, list_models, build_model, model_flops
 from .synth import make_synth, synth_files
-from .data import find_items
-from .learner import evaluate, plot_history, model_options
+from .data import find_items, get_split, defect_dataloaders
+from .learner import evaluate, plot_history, model_options, defect_learner
 from .callbacks import MONITOR
 from .training import train
-from .evaluate import plot_cases
+from .evaluate import plot_cases, evaluate_run
 from .run import Run
+from fastai.torch_core import set_seed
 
 # %% auto #0
-__all__ = ['TABLE_COLUMNS', 'synth_data', 'experiment_record', 'run_experiment', 'plot_test_cases', 'comparison_table',
-           'time_models', 'plot_comparison']
+__all__ = ['TABLE_COLUMNS', 'PROTOCOL_WIDTHS', 'STUDY_COLUMNS', 'EXP_ROOT', 'STUDIES', 'REPORT_COLUMNS', 'synth_data',
+           'experiment_record', 'run_experiment', 'plot_test_cases', 'comparison_table', 'time_models',
+           'plot_comparison', 'Protocol', 'protocol_data', 'steps_per_epoch', 'find_lr', 'run_protocol',
+           'study_records', 'study_table', 'format_study', 'study_speed', 'plot_study', 'run_study', 'run_named_study',
+           'arch_report']
 
 # %% ../nbs/09a_experiments.ipynb #cbbf151c
 def synth_data(root='/tmp/defectseg_exp/synth_n40', # where the dataset lives (outside the repository)
@@ -169,3 +174,178 @@ def plot_comparison(table:pd.DataFrame, # from comparison_table
     ax_speed.grid(alpha=.3)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/09a_experiments.ipynb #ff3638ff
+@dataclass
+class Protocol:
+    "The rules every run of a study trains under"
+    img_size:tuple=(128, 224)      # training (height, width): a 1080x1920 photograph divided by about 8.5
+    steps:int=216                  # optimizer steps of every run (rounded up to whole epochs)
+    batch_size:int=8               # images per step
+    seeds:tuple=(0, 1, 2)          # one run per seed
+    n:int=60                       # synthetic photographs per defect class
+    good:int=20                    # defect-free photographs
+    synth_size:tuple=(640, 360)    # the synthetic photographs' (width, height)
+    widths:dict|None=None          # base_channels per architecture; None for PROTOCOL_WIDTHS
+    lr_find_iters:int=60           # lr_find's iterations (from 1e-6 to 1)
+
+    def width(self, arch:str) -> int|None: return (self.widths or PROTOCOL_WIDTHS).get(arch)
+
+PROTOCOL_WIDTHS = dict(unet=8, fcn8s=8, deeplabv1=8, rtseg=16)   # small enough for a 2-core CPU; dynamic_unet's ResNet sets its own
+
+# %% ../nbs/09a_experiments.ipynb #24048bef
+def protocol_data(proto:Protocol, root) -> Path:
+    "The protocol's synthetic dataset at `root` (made once, then reused)"
+    return synth_data(root, n=proto.n, good=proto.good, width=proto.synth_size[0], height=proto.synth_size[1], seed=0)
+
+def steps_per_epoch(data, proto:Protocol, seed:int=0) -> int:
+    "Optimizer steps in one epoch of the training split (fastai drops the last partial batch)"
+    split = get_split(data, seed=seed)
+    return max(1, int((split.split == 'train').sum()) // proto.batch_size)
+
+# %% ../nbs/09a_experiments.ipynb #132f816e
+def find_lr(arch:str, data, proto:Protocol, work, # a scratch folder (lr_find saves and restores the weights there)
+            seed:int=0) -> float:
+    "The `valley` learning rate of fastai's `lr_find` for `arch` under `proto`"
+    set_seed(seed)
+    dls = defect_dataloaders(data, proto.img_size, bs=proto.batch_size, seed=seed, cache=Path(work)/'cache')
+    learn = defect_learner(dls, arch, path=Path(work), **model_options(arch, proto.width(arch), proto.img_size))
+    with learn.no_bar(), learn.no_logging():
+        sug = learn.lr_find(start_lr=1e-6, end_lr=1, num_it=proto.lr_find_iters, show_plot=False)
+    return float(sug.valley)
+
+# %% ../nbs/09a_experiments.ipynb #3f0d9fbb
+def _real_scores(run, reference) -> dict:
+    "defect Dice, precision, recall and per-class defect Dice of `run` on the real samples at `reference`"
+    res = evaluate_run(reference, run, split='all', out=Path(run)/'real_samples', verbose=False)
+    return dict(real_defect_dice=res['defect_dice'], real_precision=res.get('precision'), real_recall=res.get('recall'),
+                **{f'real_{c}_defect_dice': res['per_class'][c]['defect_dice'] for c in CLASSES if c in res['per_class']})
+
+def run_protocol(arch:str, data, proto:Protocol, out_dir, results, # run folders go to out_dir; <name>.json records to results
+                 seed:int, lr:float, # the seed and the learning rate (from find_lr)
+                 reference=None, # a folder of real samples (MSD layout) to score too; None to skip
+                 name:str|None=None, # the record's name; None for <arch>_s<seed>
+                 **train_kw) -> dict: # more for train: augs, extra_train, bce_weight ...
+    "Train `arch` with `seed` under `proto` (or read its record) and return the record"
+    name = name or f'{arch}_s{seed}'
+    rec_file = Path(results)/f'{name}.json'
+    if rec_file.exists(): return json.loads(rec_file.read_text())
+    spe = steps_per_epoch(data, proto, seed)
+    epochs = -(-proto.steps // spe)
+    if (Path(out_dir)/name).exists() and not (Path(out_dir)/name/'test_metrics.json').exists(): shutil.rmtree(Path(out_dir)/name)  # our own unfinished run
+    t0, c0 = time.perf_counter(), time.process_time()
+    rec = run_experiment(arch, data, out_dir, epochs=epochs, img_size=proto.img_size, base_channels=proto.width(arch), name=name,
+                         seed=seed, lr=lr, batch_size=proto.batch_size, patience=epochs, bench_n=3,
+                         cache=Path(out_dir)/'cache', **train_kw)
+    rec.update(seed=seed, steps=epochs * spe, cpu_seconds=time.process_time() - c0, wall_seconds=time.perf_counter() - t0,
+               gflops=model_flops(Run(rec['run']).model(), proto.img_size) / 1e9, protocol=asdict(proto))
+    if reference is not None: rec.update(_real_scores(rec['run'], reference))
+    Path(results).mkdir(parents=True, exist_ok=True)
+    text = json.dumps(rec, indent=2, default=float)
+    with atomic_write(rec_file) as f: f.write_text(text)
+    return json.loads(text)
+
+# %% ../nbs/09a_experiments.ipynb #20dc9a82
+STUDY_COLUMNS = ['defect_dice'] + [f'{c}_defect_dice' for c in CLASSES] + ['fp_good', 'real_defect_dice'] + \
+                [f'real_{c}_defect_dice' for c in CLASSES] + ['cpu_seconds', 'lr']
+
+def study_records(folder) -> pd.DataFrame:
+    "Every record of a study, one row per run"
+    files = sorted(Path(folder).glob('*.json'))
+    if not files: raise FileNotFoundError(f"{folder}: no study records (*.json) found")
+    return pd.DataFrame([json.loads(f.read_text()) for f in files])
+
+def study_table(folder, # a folder of run_protocol records
+                by:str='arch', # the column that names a configuration: arch, or name without the seed
+                columns=STUDY_COLUMNS) -> pd.DataFrame:
+    "Mean and standard deviation over seeds of every configuration's scores and costs, with the parameters and the seeds counted"
+    recs = study_records(folder)
+    if by == 'config': recs['config'] = recs['name'].str.replace(r'_s\d+$', '', regex=True)
+    cols = [c for c in columns if c in recs]
+    g = recs.groupby(by)
+    t = pd.concat({'mean': g[cols].mean(), 'std': g[cols].std(ddof=1)}, axis=1).swaplevel(axis=1)
+    t[('params', '')], t[('gflops', '')], t[('seeds', '')] = g['params'].first(), g['gflops'].first(), g['seed'].nunique()
+    return t.sort_values(('defect_dice', 'mean'), ascending=False)
+
+def format_study(table:pd.DataFrame, digits:int=3) -> pd.DataFrame:
+    "`mean ± std` strings of a study_table, for reading"
+    out = {}
+    for col in dict.fromkeys(c for c, _ in table.columns):
+        if (col, 'mean') in table: out[col] = [f"{m:.{digits}f} ± {s:.{digits}f}" if s == s else f"{m:.{digits}f}"
+                                             for m, s in zip(table[(col, 'mean')], table[(col, 'std')])]
+        else: out[col] = table[(col, '')]
+    return pd.DataFrame(out, index=table.index)
+
+# %% ../nbs/09a_experiments.ipynb #54cf29fb
+def study_speed(archs, proto:Protocol, rounds:int=5, n:int=3) -> pd.DataFrame:
+    "Inference images/s (batch 1, fp32, the protocol's size) of every architecture, timed in interleaved rounds"
+    models = {a: build_model(a, n_out=1, **model_options(a, proto.width(a), proto.img_size)).eval() for a in archs}
+    ms = {a: [] for a in archs}
+    for _ in range(rounds):
+        for a, m in models.items(): ms[a].append(benchmark_forward(m, size=proto.img_size, n=n, warmup=1)['min_ms'])
+    best = pd.Series({a: float(np.min(v)) for a, v in ms.items()})
+    return pd.DataFrame({'min_ms': best, 'images_per_s': 1000 / best, 'threads': torch.get_num_threads(), 'load': os.getloadavg()[0]})
+
+# %% ../nbs/09a_experiments.ipynb #ee302057
+def plot_study(table:pd.DataFrame, # from study_table
+               speed:pd.DataFrame, # from study_speed
+               title:str='accuracy against speed'):
+    "Defect Dice (mean ± std over seeds) against inference images/s, synthetic test split and real samples side by side"
+    panels = [('defect_dice', 'synthetic test split')] + ([('real_defect_dice', 'five real samples')] if 'real_defect_dice' in table else [])
+    fig, axs = plt.subplots(1, len(panels), figsize=(5.5 * len(panels), 4), sharey=True, squeeze=False)
+    for ax, (col, name) in zip(axs[0], panels):
+        for arch, r in table.iterrows():
+            x = speed.loc[arch, 'images_per_s']
+            ax.errorbar(x, r[(col, 'mean')], yerr=r[(col, 'std')], fmt='o', capsize=4, label=arch)
+            ax.annotate(arch, (x, r[(col, 'mean')]), fontsize=8, xytext=(5, 4), textcoords='offset points')
+        ax.set(xscale='log', xlabel='inference images/s (batch 1, CPU, fp32)', title=name, ylim=(0, 1)); ax.grid(alpha=.3)
+    axs[0][0].set_ylabel('defect Dice')
+    fig.suptitle(title); fig.tight_layout()
+    return fig
+
+# %% ../nbs/09a_experiments.ipynb #a7d9e5c8
+def run_study(archs, data, proto:Protocol, out_dir, results, reference=None, **train_kw) -> pd.DataFrame:
+    "Train every architecture of `archs` with every seed of `proto`; return the study_table"
+    results = Path(results); results.mkdir(parents=True, exist_ok=True)
+    lr_file = results/'lr.json'
+    lrs = json.loads(lr_file.read_text()) if lr_file.exists() else {}
+    for arch in archs:
+        if arch not in lrs:
+            lrs[arch] = find_lr(arch, data, proto, Path(out_dir)/'lr_find')
+            with atomic_write(lr_file) as f: f.write_text(json.dumps(lrs, indent=2))
+    for seed in proto.seeds:
+        for arch in archs: run_protocol(arch, data, proto, out_dir, results, seed, lrs[arch], reference, **train_kw)
+    return study_table(results)
+
+# %% ../nbs/09a_experiments.ipynb #50994abb
+EXP_ROOT = Path('/tmp/defectseg_exp')   # the studies' datasets and run folders: outside the repository
+STUDIES = dict(architectures=dict(archs=('unet', 'fcn8s', 'deeplabv1', 'rtseg'), protocol=Protocol()))
+
+def run_named_study(name:str, # a key of STUDIES
+                    results, # the folder of its records
+                    root=EXP_ROOT, # where its dataset and run folders go
+                    train:bool=True # False: only read the records there are (a report page does this)
+                   ) -> pd.DataFrame:
+    "Run (or continue, or only read) the study `name` of `STUDIES`; return its study_table"
+    if name not in STUDIES: raise ValueError(f"unknown study {name!r}; choose one of {', '.join(STUDIES)}")
+    if not train: return study_table(results)
+    s = STUDIES[name]
+    data = protocol_data(s['protocol'], Path(root)/'protocol_data')
+    ref = reference_path()
+    real = ref/'real_msd_samples' if ref is not None and (ref/'real_msd_samples').is_dir() else None
+    return run_study(s['archs'], data, s['protocol'], Path(root)/name, results, reference=real, **s.get('train_kw', {}))
+
+# %% ../nbs/09a_experiments.ipynb #db430823
+REPORT_COLUMNS = ['defect_dice'] + [f'{c}_defect_dice' for c in CLASSES] + ['fp_good', 'precision', 'recall', 'real_defect_dice'] + \
+                 [f'real_{c}_defect_dice' for c in CLASSES] + ['best_epoch', 'epochs_run', 'steps', 'lr', 'cpu_seconds']
+
+def arch_report(results, # a folder of run_protocol records
+                name:str, # an architecture (the records' arch) or a configuration (their name without _s<seed>)
+                columns=REPORT_COLUMNS) -> pd.DataFrame:
+    "One configuration's runs, a row per seed, then the mean and the standard deviation over the seeds"
+    recs = study_records(results)
+    recs['config'] = recs['name'].str.replace(r'_s\d+$', '', regex=True)
+    r = recs[recs.config == name] if (recs.config == name).any() else recs[recs.arch == name]
+    if r.empty: raise ValueError(f"{results}: no records of {name!r}; it has {', '.join(sorted(recs.config.unique()))}")
+    t = r.set_index(r.seed.map(lambda s: f'seed {s}'))[[c for c in columns if c in r]]
+    return pd.concat([t, t.mean().to_frame('mean').T, t.std(ddof=1).to_frame('std').T])
