@@ -11,9 +11,9 @@ import torch.nn.functional as F
 import torchvision.transforms.functional as TF
 from fastcore.script import call_parse, Param, store_true
 from fasttransform import ItemTransform
-from .core import ALL_CLASSES, CLASSES, MASK_DIRS, PREFIXES  # first: it imports fastai quietly
+from .core import ALL_CLASSES, CLASSES, MASK_DIRS, PREFIXES, MAX_COUNT, MAX_SEED, atomic_write, check_int, cli_errors, Interrupted  # first: it imports fastai quietly
 from .synth import find_screen, stroke_coverage, scratch_stroke
-from .data import load_image
+from .data import load_image, dataset_root_of
 from fastai.vision.augment import RandTransform, Flip, Rotate, setup_aug_tfms
 from fastai.vision.core import PILImage, PILMask
 from fastai.torch_core import TensorImage, TensorMask
@@ -394,11 +394,13 @@ def parse_counts(counts: str|dict|None, flag: str='--counts') -> dict:
     for cls, n in counts.items():
         if cls not in ALL_CLASSES: raise ValueError(f"{flag}: unknown class {cls!r}; choose from {', '.join(ALL_CLASSES)}")
         if not isinstance(n, (int, np.integer)) or n <= 0: raise ValueError(f"{flag}: the count of {cls!r} must be a positive whole number, not {n!r}")
+        if n > MAX_COUNT: raise ValueError(f"{flag}: the count of {cls!r} is {n:,}, over the limit of {MAX_COUNT:,}")
+    if sum(counts.values()) > MAX_COUNT: raise ValueError(f"{flag}: {sum(counts.values()):,} images in all, over the limit of {MAX_COUNT:,}")
     return dict(counts)
 
 def stage_counts(target_count: int, basic_aug_ratio: float=0.2) -> dict:
     "How many images each stage of `--multi_stage` makes"
-    if not isinstance(target_count, (int, np.integer)) or target_count <= 0: raise ValueError(f"--target_count must be a positive whole number, not {target_count!r}")
+    check_int(target_count, '--target_count', 1, MAX_COUNT)
     ratio = check_prob(basic_aug_ratio, '--basic_aug_ratio')
     basic = round(target_count * ratio)
     rest = target_count - basic
@@ -424,6 +426,8 @@ def _check_folders(input_dir, out_dir) -> tuple:
     if out == root or root in out.parents: raise ValueError(f"--out_dir {out} lies inside --input_dir {root}: the augmented images must not be written into the dataset")
     if out in root.parents: raise ValueError(f"--out_dir {out} contains --input_dir {root}: choose a folder outside the dataset")
     if out.exists() and not out.is_dir(): raise ValueError(f"--out_dir {out} is a file, not a folder")
+    if (other := dataset_root_of(out.parent)) is not None and other != out:
+        raise ValueError(f"--out_dir {out} lies inside the dataset {other}: write the augmented images outside any dataset")
     if out.is_dir() and any(out.iterdir()): raise FileExistsError(f"--out_dir {out} already holds files (an earlier run?): choose a new folder or delete it yourself; nothing was written")
     return root, out
 
@@ -495,6 +499,7 @@ def augment_dataset(input_dir,                 # the dataset root (MSD layout); 
                    ) -> pd.DataFrame:
     "Write augmented variants of the training images of `input_dir` to `out_dir`; returns the manifest"
     from defectseg.data import save_split
+    check_int(seed, '--seed', 0, MAX_SEED); check_int(split_seed, '--split_seed', 0, MAX_SEED)
     root, out = _check_folders(input_dir, out_dir)
     counts, augs, p = parse_counts(counts), parse_augs(augs), check_prob(p, '--p')
     stages = stage_counts(target_count, basic_aug_ratio) if multi_stage else dict(basic=0, scratch_on_basic=0, scratch_on_good=0)
@@ -506,19 +511,22 @@ def augment_dataset(input_dir,                 # the dataset root (MSD layout); 
     rows = []
     for job in (progress_bar(jobs) if progress else jobs):
         try: ops = _make_one(job, root, out, seed, augs, p, max_rotate)
+        except KeyboardInterrupt:
+            raise Interrupted(f"stopped after {len(rows)} of {len(jobs)} images: {out} holds a partial result without a manifest; delete it before running again") from None
         except (ValueError, OSError) as e:
             raise type(e)(f"{e}\n(stopped after {len(rows)} of {len(jobs)} images: {out} holds a partial result without a manifest; "
                           f"delete it before running again)") from e
         rows.append(dict(file=job['name'], cls=job['cls'], split='train', seed=split_seed_used, source=job['source'],
                          source_split='train', stage=job['stage'], parent=job.get('parent', ''), operations=';'.join(ops), aug_seed=seed))
     df = pd.DataFrame(rows)
-    df.to_csv(out/'split.csv', index=False)
+    with atomic_write(out/'split.csv') as tmp_csv: df.to_csv(tmp_csv, index=False)
     return df
 
 # %% ../nbs/08_augment.ipynb #235c6183
 @call_parse
-def defectseg_augment(input_dir: str=None,    # the dataset root (MSD layout); never written to
-                      out_dir: str=None,      # a new folder for the augmented images and their manifest (split.csv)
+@cli_errors
+def defectseg_augment(input_dir: str|None=None,    # the dataset root (MSD layout); never written to
+                      out_dir: str|None=None,      # a new folder for the augmented images and their manifest (split.csv)
                       counts: str='',         # variants per class of its training images, e.g. "good:50,oil:100"
                       multi_stage: store_true=False, # good images: basic variants, scratches on them, scratches on originals
                       target_count: int=400,  # images made by --multi_stage
@@ -527,13 +535,10 @@ def defectseg_augment(input_dir: str=None,    # the dataset root (MSD layout); n
                       p: float=0.4,           # probability of each photometric augmentation (at least one per variant)
                       seed: int=0,            # augmentation seed: the same seed gives the same files
                       split_seed: int=42,     # the split seed, where --input_dir has no split manifest yet
-                      manifest: str=None,     # the split manifest (default <input_dir>/split.csv)
+                      manifest: str|None=None,     # the split manifest (default <input_dir>/split.csv)
                      ):
     "Write augmented copies of a dataset's training images (never validation or test ones) to a new folder"
-    try:
-        df = augment_dataset(input_dir, out_dir, counts, multi_stage, target_count, basic_aug_ratio, augs, p,
-                             seed=seed, split_seed=split_seed, manifest=manifest)
-    except (ValueError, OSError) as e:
-        print(f"defectseg_augment: {e}", file=sys.stderr); raise SystemExit(2)
+    df = augment_dataset(input_dir, out_dir, counts, multi_stage, target_count, basic_aug_ratio, augs, p,
+                         seed=seed, split_seed=split_seed, manifest=manifest)
     print(f"wrote {len(df)} images to {Path(out_dir).resolve()} (manifest split.csv):")
     print(df.groupby(['stage', 'cls']).size().to_string())

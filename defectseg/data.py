@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #4fb3be8a
 from __future__ import annotations
-import hashlib, os, shutil, sys, tempfile, warnings
+import hashlib, io, os, shutil, sys, tempfile, threading, warnings
 from pathlib import Path
 from typing import Callable
 import cv2
@@ -22,11 +22,13 @@ with warnings.catch_warnings():   # fastai's import warns that torch.jit.script 
     from fastai.data.transforms import Normalize, IntToFloatTensor
     from fastai.vision.data import ImageBlock, MaskBlock, imagenet_stats
 from .core import CLASSES, ALL_CLASSES, CODES, MASK_DIRS, PREFIXES, IMG_EXTS, DEFAULT_SIZE, class_of, cli_errors
+from .core import MAX_IMAGE_PIXELS, MAX_SEED, atomic_write, check_int
 
 # %% auto #0
-__all__ = ['SPLITS', 'make_tiny_dataset', 'mask_path', 'find_items', 'read_mask_file', 'image_size', 'resize_mask', 'load_mask',
-           'DatasetWarning', 'DatasetReport', 'check_dataset', 'read_split', 'save_split', 'get_split', 'read_image',
-           'load_image', 'default_cache_dir', 'ResizeCache', 'ReadImage', 'ReadMask', 'SplitLookup', 'defect_datablock',
+__all__ = ['SPLITS', 'MAX_MANIFEST_BYTES', 'make_tiny_dataset', 'dataset_root_of', 'check_not_in_dataset', 'mask_path',
+           'find_items', 'open_image', 'read_mask_file', 'image_size', 'resize_mask', 'load_mask', 'DatasetWarning',
+           'DatasetReport', 'check_dataset', 'read_split', 'save_split', 'get_split', 'read_image', 'load_image',
+           'default_cache_dir', 'ResizeCache', 'ReadImage', 'ReadMask', 'SplitLookup', 'defect_datablock',
            'normalize_stats', 'input_tfms', 'defect_dataloaders', 'dataset_check', 'defectseg_check']
 
 # %% ../nbs/01_data.ipynb #3ae7aec3
@@ -90,6 +92,27 @@ def _check_root(base_path) -> Path:
     if not root.is_dir(): raise NotADirectoryError(f"dataset folder {root} is a file, not a folder")
     return root.resolve()
 
+# %% ../nbs/01_data.ipynb #5e1d7a01
+def dataset_root_of(path) -> Path|None:
+    "The dataset (a folder holding class or mask folders) that `path` is or lies in, or None"
+    p = Path(path).expanduser().resolve()
+    for d in (p, *p.parents):
+        if d.is_dir() and any((d/c).is_dir() for c in (*ALL_CLASSES, *MASK_DIRS.values())): return d
+    return None
+
+def check_not_in_dataset(out, # an output folder or file
+                         flag:str, # its flag, for the message, e.g. '--out'
+                         allow_root:bool=False, # accept the root of a dataset itself (e.g. a synthetic dataset rewritten with --overwrite)
+                        ) -> Path:
+    "Refuse an output that lies inside a dataset (a command writes nothing into a dataset but its split.csv); return it resolved"
+    o = Path(out).expanduser().resolve()
+    for d in (o, *o.parents):   # the nearest existing folder decides
+        if d.exists(): break
+    root = dataset_root_of(d) if d.is_dir() else None
+    if root is not None and not (allow_root and o == root):
+        raise ValueError(f"{flag} {out}: lies inside the dataset {root}; write outputs outside any dataset")
+    return o
+
 # %% ../nbs/01_data.ipynb #573fb5b1
 def mask_path(image_path) -> Path|None:
     "The mask of the image at `image_path`; `None` for a `good` image; `FileNotFoundError` when a defect image has none"
@@ -115,20 +138,46 @@ def find_items(base_path) -> pd.DataFrame:
             rows.append(dict(image=img, mask=found, cls=cls))
     return pd.DataFrame(rows, columns=['image', 'mask', 'cls'])
 
+# %% ../nbs/01_data.ipynb #0a9e1c01
+_open_lock = threading.Lock()
+
+def open_image(path) -> Image.Image:
+    "Open the image file at `path` lazily (its header only), refusing one over `MAX_IMAGE_PIXELS` before anything is decoded"
+    path = Path(path)
+    if path.is_dir(): raise IsADirectoryError(f"{path}: is a folder, not an image file")
+    if path.exists() and not path.is_file(): raise ValueError(f"{path}: is not a regular file (a pipe, socket or device), not an image")
+    with _open_lock:  # Pillow's own bomb check is replaced by ours, which names the file and the limit
+        old, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
+        try: im = Image.open(path)
+        except (OSError, SyntaxError, ValueError) as e:
+            if isinstance(e, FileNotFoundError): raise FileNotFoundError(f"{path}: no such file") from None
+            raise ValueError(f"{path}: not a readable image ({type(e).__name__}: {e})") from None
+        finally: Image.MAX_IMAGE_PIXELS = old
+    w, h = im.size
+    if w * h > MAX_IMAGE_PIXELS:
+        im.close()
+        raise ValueError(f"{path}: {w}x{h} is {w*h/1e6:.1f} million pixels, over the limit of {MAX_IMAGE_PIXELS/1e6:g} million "
+                         "(a decompression bomb, or a photograph far larger than any camera's); it was not decoded")
+    return im
+
 # %% ../nbs/01_data.ipynb #b7c6e3ef
-def read_mask_file(path) -> np.ndarray:
-    "The mask file at `path` as uint8 0/1 (H, W): palette indices or grey values, nonzero is defect; RGB: any colour"
-    with Image.open(path) as im:
+def _mask_array(path) -> tuple[np.ndarray, str]:
+    "The raw pixel values of a mask file (H, W) and its mode: palette indices, grey values, or the brightest channel of RGB"
+    with open_image(path) as im:
         im.load()
         if im.mode in ('RGB', 'RGBA', 'CMYK', 'YCbCr', 'LAB', 'HSV'): a = np.asarray(im.convert('RGB')).max(-1)
         elif im.mode in ('LA', 'PA'): a = np.asarray(im)[..., 0]
         else: a = np.asarray(im)
-    return (a != 0).astype(np.uint8)
+        return a, im.mode
+
+def read_mask_file(path) -> np.ndarray:
+    "The mask file at `path` as uint8 0/1 (H, W): palette indices or grey values, nonzero is defect; RGB: any colour"
+    return (_mask_array(path)[0] != 0).astype(np.uint8)
 
 # %% ../nbs/01_data.ipynb #d7244baa
 def image_size(path) -> tuple:
     "(height, width) of the image at `path`, from its header (no decoding)"
-    with Image.open(path) as im: return im.size[1], im.size[0]
+    with open_image(path) as im: return im.size[1], im.size[0]
 
 # %% ../nbs/01_data.ipynb #a4028112
 def resize_mask(mask:np.ndarray,   # 0/1 mask, (H, W)
@@ -155,40 +204,40 @@ def load_mask(image_path,          # an image in a class folder
 # %% ../nbs/01_data.ipynb #9c10bbcb
 class DatasetWarning(UserWarning): "A problem with a dataset that was skipped, not fixed"
 
-def _tail_ok(path:Path) -> bool|None:
-    "Whether the file ends as a complete JPEG or PNG does; `None` for other formats"
-    kind = path.suffix.lower()
-    if kind not in ('.jpg', '.jpeg', '.png'): return None
-    with open(path, 'rb') as f:
-        f.seek(0, 2); n = f.tell(); f.seek(max(0, n - 1024)); tail = f.read().rstrip(b'\x00\r\n ')[-64:]
-    return (b'\xff\xd9' in tail) if kind != '.png' else (b'IEND' in tail)
-
-def _decode(path:Path):
-    "Decode the whole file; raise on a truncated or corrupt one"
+def _decode(path:Path, full:bool=True):
+    "Decode the file (a JPEG at 1/8 scale unless `full`: every byte of it is still read and checked); raise on a truncated or corrupt one"
     old, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     try:
-        with Image.open(path) as im: im.load()
+        with open_image(path) as im:
+            if not full and im.format == 'JPEG': im.draft('RGB', (max(1, im.size[0] // 8), max(1, im.size[1] // 8)))
+            im.load()
     finally: ImageFile.LOAD_TRUNCATED_IMAGES = old
 
 # %% ../nbs/01_data.ipynb #7016664f
 def _image_problem(path:Path, decode:bool) -> tuple[str|None, tuple|None]:
-    "(problem or None, (h, w) or None) for the image file at `path`"
+    "(problem or None, (h, w) or None) for the image file at `path`; every image is decoded, a JPEG at 1/8 scale unless `decode`"
     try:
-        with Image.open(path) as im: w, h = im.size
-    except Exception as e: return f"unreadable image ({type(e).__name__}: {e})", None
-    if decode or not _tail_ok(path):
-        try: _decode(path)
-        except Exception as e: return f"truncated or corrupt image ({e})", None
+        with open_image(path) as im: w, h = im.size
+    except (OSError, ValueError) as e: return f"unreadable image ({str(e).removeprefix(f'{path}: ')})", None
+    try: _decode(path, full=decode)
+    except Exception as e: return f"truncated or corrupt image ({e})", None
     return None, (h, w)
 
 # %% ../nbs/01_data.ipynb #fbb37223
+def _grey_share(raw:np.ndarray, mode:str) -> float:
+    "The share of a mask's pixels that are neither background nor clearly defect (palette masks hold labels: 0)"
+    if mode in ('P', 'PA', '1') or raw.size == 0 or raw.max() == 0: return 0.
+    top = float(raw.max())
+    return float(((raw > 0.1 * top) & (raw < 0.9 * top)).mean())
+
 def _mask_problem(image:Path, mask:Path|None, cls:str, img_hw:tuple) -> tuple[Path, str]|None:
     "(file, problem) for the mask of a defect image, or None when it is fine"
     if mask is None: return image, f"missing mask (expected {MASK_DIRS[cls]}/{image.stem}.png)"
-    try: m = read_mask_file(mask)
-    except Exception as e: return mask, f"unreadable or truncated mask ({type(e).__name__}: {e})"
-    if m.shape != img_hw: return mask, f"mask is {m.shape[1]}x{m.shape[0]} but its image {image.name} is {img_hw[1]}x{img_hw[0]}"
-    if not m.any(): return mask, f"empty mask: the {cls} image {image.name} has no defect pixel"
+    try: raw, mode = _mask_array(mask)
+    except Exception as e: return mask, f"unreadable or truncated mask ({str(e).removeprefix(f'{mask}: ')})"
+    if raw.shape[:2] != img_hw: return mask, f"mask is {raw.shape[1]}x{raw.shape[0]} but its image {image.name} is {img_hw[1]}x{img_hw[0]}"
+    if (g := _grey_share(raw, mode)) > 0.05: return mask, f"not a binary mask: {g:.0%} of its pixels are grey (between 10% and 90% of its brightest value)"
+    if not raw.any(): return mask, f"empty mask: the {cls} image {image.name} has no defect pixel"
     return None
 
 # %% ../nbs/01_data.ipynb #561ab56c
@@ -205,6 +254,7 @@ def _stray_files(root:Path, items:pd.DataFrame) -> list:
         for p in sorted((root/d).iterdir()):
             if p.name.startswith('.'): continue
             if p.is_dir(): problems.append((p, "stray folder inside a dataset folder"))
+            elif not p.is_file(): problems.append((p, "not a regular file (a pipe, socket or device)"))
             elif p.suffix.lower() not in IMG_EXTS: problems.append((p, f"stray file: unknown extension {p.suffix!r}"))
     used = {m for m in items['mask'] if m is not None}
     for d in sorted(set(MASK_DIRS.values())):
@@ -304,17 +354,41 @@ def _assign(files, counts:dict, shares:dict, seed:int) -> dict:
 def _typed(df:pd.DataFrame) -> pd.DataFrame:
     return df[['file', 'cls', 'split', 'seed']].astype({'file': str, 'cls': str, 'split': str, 'seed': int}).reset_index(drop=True)
 
+MAX_MANIFEST_BYTES = 64_000_000   # a manifest of MAX_COUNT-many rows is a few MB
+
+def _manifest_text(path:Path) -> str:
+    "The text of the manifest at `path`, refusing a missing, special, huge or binary file"
+    if not path.exists(): raise FileNotFoundError(f"split manifest {path} does not exist")
+    if not path.is_file(): raise ValueError(f"split manifest {path}: is not a regular file")
+    if path.stat().st_size > MAX_MANIFEST_BYTES: raise ValueError(f"split manifest {path}: {path.stat().st_size:,} bytes, over the limit of {MAX_MANIFEST_BYTES:,} for a CSV manifest")
+    data = path.read_bytes()
+    try:
+        if b'\x00' in data: raise UnicodeError
+        return data.decode('utf-8')
+    except UnicodeError: raise ValueError(f"split manifest {path}: not a text CSV file (binary content)") from None
+
 def read_split(path) -> pd.DataFrame:
-    "Read a split manifest written by `get_split`: columns `file`, `cls`, `split`, `seed`"
+    "Read and validate a split manifest written by `get_split`: columns `file`, `cls`, `split`, `seed`"
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"split manifest {path} does not exist")
-    try: df = pd.read_csv(path, dtype={'file': str, 'cls': str, 'split': str})
-    except Exception as e: raise ValueError(f"split manifest {path} is not a readable CSV: {e}") from None
+    text = _manifest_text(path)
+    if not text.strip(): raise ValueError(f"split manifest {path}: the file is empty (delete it to make a new split)")
+    try: df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except Exception as e: raise ValueError(f"split manifest {path} is not a readable CSV ({str(e).strip().splitlines()[-1]})") from None
     missing = [c for c in ('file', 'cls', 'split', 'seed') if c not in df.columns]
-    if missing: raise ValueError(f"split manifest {path} lacks the columns {', '.join(missing)}")
-    if bad := sorted(set(df.split) - set(SPLITS)): raise ValueError(f"split manifest {path}: unknown splits {bad} (expected {SPLITS})")
-    if bad := sorted(set(df.cls) - set(ALL_CLASSES)): raise ValueError(f"split manifest {path}: unknown classes {bad}")
-    if df.file.duplicated().any(): raise ValueError(f"split manifest {path} lists {df.file[df.file.duplicated()].iloc[0]} twice")
+    if missing: raise ValueError(f"split manifest {path} lacks the columns {', '.join(missing)} (expected the header file,cls,split,seed)")
+    seen = {}
+    for i, row in enumerate(df[['file', 'cls', 'split', 'seed']].itertuples(index=False), start=2):   # line 1 is the header
+        at = f"split manifest {path}, line {i}"
+        if empty := [c for c, v in zip(('file', 'cls', 'split', 'seed'), row) if not str(v).strip()]: raise ValueError(f"{at}: empty cell in column {empty[0]}")
+        if row.split not in SPLITS: raise ValueError(f"{at}: unknown split {row.split!r} (expected {', '.join(SPLITS)})")
+        if row.cls not in ALL_CLASSES: raise ValueError(f"{at}: unknown class {row.cls!r} (expected {', '.join(ALL_CLASSES)})")
+        if not row.seed.strip().isdigit() or int(row.seed) > MAX_SEED: raise ValueError(f"{at}: seed {row.seed!r} is not a whole number from 0 to {MAX_SEED:,}")
+        parts = Path(row.file).parts
+        if Path(row.file).is_absolute() or '..' in parts or len(parts) != 2 or '\\' in row.file:
+            raise ValueError(f"{at}: {row.file!r} is not <class folder>/<image file> relative to the dataset root")
+        if parts[0] != row.cls: raise ValueError(f"{at}: {row.file} lies in the folder {parts[0]}/ but its class is {row.cls!r}")
+        if row.file in seen: raise ValueError(f"{at}: {row.file} is listed again (first on line {seen[row.file][0]}, in {seen[row.file][1]}; here in {row.split})")
+        seen[row.file] = (i, row.split)
     return _typed(df)
 
 # %% ../nbs/01_data.ipynb #42f6fdde
@@ -322,14 +396,15 @@ def save_split(split:pd.DataFrame,     # a split from get_split or read_split
                dest,                   # a CSV file, or a folder (a run folder) to write split.csv into
                overwrite:bool=False,   # replace an existing file
               ) -> Path:
-    "Write `split` as a manifest (e.g. a copy in a run folder, recording the split that run used)"
+    "Validate `split` and write it as a manifest in one rename (e.g. a copy in a run folder, recording the split that run used)"
     dest = Path(dest)
     if dest.is_dir(): dest = dest/'split.csv'
     if dest.exists() and not overwrite: raise FileExistsError(f"{dest} exists: pass overwrite=True to replace it")
+    if dest.exists() and not dest.is_file(): raise ValueError(f"split manifest {dest}: is not a regular file, it is not replaced")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp_file = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    split[['file', 'cls', 'split', 'seed']].to_csv(tmp_file, index=False)
-    os.replace(tmp_file, dest)
+    with atomic_write(dest) as tmp_file:
+        split[['file', 'cls', 'split', 'seed']].to_csv(tmp_file, index=False)
+        read_split(tmp_file)   # what is written reads back valid, or nothing replaces dest
     return dest
 
 # %% ../nbs/01_data.ipynb #142428e4
@@ -343,6 +418,7 @@ def get_split(base_path,                # the dataset root
              ) -> pd.DataFrame:
     "The train/valid/test split of `base_path`, stratified per class, reused from and saved to `manifest`"
     root = _check_root(base_path)
+    seed = check_int(seed, '--seed', 0, MAX_SEED)
     if not (0 <= valid_pct < 1 and 0 <= test_pct < 1 and valid_pct + test_pct < 1):
         raise ValueError(f"valid_pct={valid_pct}, test_pct={test_pct}: each must be in [0, 1) and their sum under 1")
     shares = dict(train=1 - valid_pct - test_pct, valid=valid_pct, test=test_pct)
@@ -350,6 +426,9 @@ def get_split(base_path,                # the dataset root
     current = pd.DataFrame({'file': [Path(p).relative_to(root).as_posix() for p in items.image], 'cls': list(items.cls)})
     mpath = Path(manifest) if manifest is not None else root/'split.csv'
     old = read_split(mpath) if mpath.exists() else pd.DataFrame(columns=['file', 'cls', 'split', 'seed'])
+    folder_cls = dict(zip(current.file, current.cls))
+    if len(bad := old[old.file.map(folder_cls).notna() & (old.file.map(folder_cls) != old.cls)]):
+        f = bad.file.iloc[0]; raise ValueError(f"split manifest {mpath}: {f} has class {bad.cls.iloc[0]!r} there, but the dataset's folders make it {folder_cls[f]!r}")
     if len(old) and (old_seeds := sorted(set(old.seed.astype(int)))) != [seed]:
         warnings.warn(f"split manifest {mpath} was made with seed {', '.join(map(str, old_seeds))}, not {seed}: it is used as it is "
                       f"(pass another manifest path for a new split)", DatasetWarning, stacklevel=2)
@@ -406,12 +485,13 @@ def read_image(image,               # a path, a PIL image or a numpy array
         orig = rgb.shape[:2]
         if size is not None and orig != tuple(size): rgb = np.asarray(Image.fromarray(rgb).resize((size[1], size[0]), Image.BILINEAR))
         return rgb, orig
-    if isinstance(image, Image.Image): im, path = image, None
+    if isinstance(image, Image.Image):
+        im, path = image, None
+        if im.size[0] * im.size[1] > MAX_IMAGE_PIXELS: raise ValueError(f"the image is {im.size[0]}x{im.size[1]}, over the limit of {MAX_IMAGE_PIXELS/1e6:g} million pixels")
     elif isinstance(image, (str, Path)):
         path = Path(image)
-        if not path.is_file(): raise FileNotFoundError(f"{path}: no such image file")
-        try: im = Image.open(path)
-        except Exception as e: raise ValueError(f"{path}: not a readable image ({type(e).__name__}: {e})") from None
+        if not path.exists(): raise FileNotFoundError(f"{path}: no such image file")
+        im = open_image(path)
     else: raise ValueError(f"expected an image path, a PIL image or a numpy array, got {type(image).__name__}")
     try:
         turned = im.getexif().get(0x0112, 1) in _ORIENT_SWAPS
@@ -596,6 +676,15 @@ def defect_dataloaders(base_path,               # the dataset root
     return dls
 
 # %% ../nbs/01_data.ipynb #58462e59
+def _manifest_path(root:Path, manifest) -> Path:
+    "The manifest path: <root>/split.csv, or one outside the dataset (a command writes no other file into a dataset)"
+    if manifest is None: return root/'split.csv'
+    mpath = Path(manifest).expanduser()
+    if mpath.exists() and not mpath.is_file(): raise ValueError(f"--manifest {manifest}: is not a regular file")
+    if mpath.resolve() != root/'split.csv' and root in mpath.resolve().parents:
+        raise ValueError(f"--manifest {manifest}: lies inside the dataset {root}; the only manifest in a dataset is its split.csv at the root")
+    return mpath
+
 def dataset_check(base_path:str|None=None, # the dataset root (required)
                   strict:bool=False, # fail when there is any problem
                   manifest:str|None=None, # the split manifest (default <base_path>/split.csv); created when missing
@@ -604,24 +693,30 @@ def dataset_check(base_path:str|None=None, # the dataset root (required)
                  ) -> tuple[str, bool]:
     "The report `defectseg_check` prints, and whether it passes (no problem, or any number when not `strict`)"
     if base_path is None: raise ValueError("--base_path is required (the dataset root)")
+    seed = check_int(seed, '--seed', 0, MAX_SEED)
+    root = _check_root(base_path)
+    mpath = _manifest_path(root, manifest)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', DatasetWarning)
-        report = check_dataset(base_path, decode=decode)
-        mpath = Path(manifest) if manifest is not None else report.root/'split.csv'
+        report = check_dataset(root, decode=decode)
         existed = mpath.exists()
-        new_files = 0
-        if existed: new_files = len(set(Path(p).relative_to(report.root).as_posix() for p in report.items.image) - set(read_split(mpath).file))
+        new_files, gone = 0, []
+        if existed:
+            listed = read_split(mpath)
+            new_files = len(set(Path(p).relative_to(report.root).as_posix() for p in report.items.image) - set(listed.file))
+            gone = [f for f in listed.file if not (report.root/f).is_file()]
         split = get_split(report.root, seed=seed, manifest=mpath, items=report.items, write=not existed)
+    problems = [*report.problem_lines()] + [f"  {f}: listed in the manifest {mpath.name} but not in the dataset (left out)" for f in gone]
     table = pd.crosstab(split.cls, split.split).reindex(index=[c for c in ALL_CLASSES if c in set(split.cls)], columns=list(SPLITS), fill_value=0)
     table.loc['total'] = table.sum()
     table.index.name = table.columns.name = None
     lines = report.summary().splitlines()[:2]
-    lines.append(f"split (seed {int(split.seed.iloc[0])}), manifest {mpath}: " + ('read' if existed else 'created now')
+    lines.append(f"split (seed {int(split.seed.iloc[0]) if len(split) else seed}), manifest {mpath}: " + ('read' if existed else 'created now')
                  + (f"; {new_files} images not in it yet are placed here but not written" if new_files else ''))
     lines += ['  ' + l for l in table.to_string().splitlines()]
-    lines.append(f"problems: {len(report.problems)}" + (' (strict: failing)' if strict and report.problems else ''))
-    lines += report.problem_lines()
-    return '\n'.join(lines), not (strict and report.problems)
+    lines.append(f"problems: {len(problems)}" + (' (strict: failing)' if strict and problems else ''))
+    lines += problems
+    return '\n'.join(lines), not (strict and problems)
 
 # %% ../nbs/01_data.ipynb #e5618d54
 @call_parse

@@ -4,21 +4,21 @@
 
 # %% ../nbs/06_evaluate.ipynb #b77ab892
 from __future__ import annotations
-import json, warnings
+import json, os, shutil, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastcore.meta import delegates
 from fastcore.script import call_parse
-from .core import CLASSES, ALL_CLASSES, cli_errors  # first: it imports fastai quietly
-from .data import check_dataset, read_split, load_image, DatasetWarning
+from .core import CLASSES, ALL_CLASSES, cli_errors, atomic_write, check_int  # first: it imports fastai quietly
+from .data import check_dataset, read_split, load_image, DatasetWarning, check_not_in_dataset
 from .metrics import summarise
 from .learner import evaluate, split_scores
 from .run import Run
 
 # %% auto #0
-__all__ = ['SPLIT_CHOICES', 'SWEEP_THRESHOLDS', 'TABLE_COLS', 'eval_items', 'counts_at', 'threshold_curve', 'choose_threshold',
-           'error_overlay', 'plot_cases', 'plot_sweep', 'worst_cases', 'metrics_frame', 'evaluate_run',
-           'defectseg_eval']
+__all__ = ['SPLIT_CHOICES', 'SWEEP_THRESHOLDS', 'TABLE_COLS', 'EVAL_FILES', 'PRECISIONS', 'MAX_BATCH', 'eval_items', 'counts_at',
+           'threshold_curve', 'choose_threshold', 'error_overlay', 'plot_cases', 'plot_sweep', 'worst_cases',
+           'metrics_frame', 'evaluate_run', 'defectseg_eval']
 
 # %% ../nbs/06_evaluate.ipynb #68859dcd
 SPLIT_CHOICES = ('test', 'valid', 'train', 'all')
@@ -187,6 +187,31 @@ def _valid_sweep(learn, run:Run, base_path, split:str, res:dict, items:pd.DataFr
     if valid.empty: return None, 0, "the validation split is empty"
     return threshold_curve(evaluate(learn, valid.image, **kw), valid.cls), len(valid), None
 
+# %% ../nbs/06_evaluate.ipynb #e7a1b2c3
+EVAL_FILES = ('metrics.json', 'report.md', 'predictions.png', 'worst_cases.png', 'threshold_sweep.png')   # all an evaluation writes
+PRECISIONS = ('fp32', 'bf16', 'fp16', 'auto')
+MAX_BATCH = 1024   # images per forward pass
+
+def _check_eval_args(split, batch_size, threshold, precision, n_per_class, n_worst):
+    "Refuse a bad flag, naming it, before anything is read or written"
+    if split not in SPLIT_CHOICES: raise ValueError(f"--split {split!r} is not one of {', '.join(SPLIT_CHOICES)}")
+    if batch_size is not None: check_int(batch_size, '--batch_size', 1, MAX_BATCH)
+    if threshold is not None and not 0 < threshold < 1: raise ValueError(f"--threshold {threshold}: must be between 0 and 1")
+    if precision not in PRECISIONS: raise ValueError(f"--precision {precision!r} is not one of {', '.join(PRECISIONS)}")
+    check_int(n_per_class, '--n_per_class', 0, 100); check_int(n_worst, '--n_worst', 0, 100)
+
+def _eval_out(out, run:Run, split:str, overwrite:bool) -> Path:
+    "The evaluation folder: outside any dataset, not the run folder itself, and without an earlier evaluation unless `overwrite`"
+    flag = '--out'
+    out = Path(out).expanduser() if out is not None else run.path/f'eval_{split}'
+    if out.exists() and not out.is_dir(): raise NotADirectoryError(f"{flag} {out}: is a file, not a folder")
+    check_not_in_dataset(out, flag)
+    if out.resolve() == run.path.resolve(): raise ValueError(f"{flag} {out}: is the run folder itself; evaluations go to {run.path/('eval_' + split)} or a folder of their own")
+    if (earlier := [f for f in EVAL_FILES if (out/f).exists()]):
+        if not overwrite: raise FileExistsError(f"{flag} {out}: holds an earlier evaluation ({', '.join(earlier)}); pass --overwrite to replace it, or another {flag}")
+        if bad := [f for f in earlier if not (out/f).is_file()]: raise ValueError(f"{flag} {out}: {bad[0]} is not a file; it is not replaced")
+    return out
+
 # %% ../nbs/06_evaluate.ipynb #30dc00ff
 def _report(res:dict, out:Path, figures:dict, worst:pd.DataFrame) -> str:
     "The text of report.md"
@@ -222,19 +247,18 @@ def evaluate_run(base_path:str|None=None, # the dataset root; None for the one i
                  threshold:float|None=None, # probability above which a pixel is defect; None for the run's
                  precision:str='fp32', # fp32, bf16, fp16 or auto
                  out:str|None=None, # where metrics.json, report.md and the figures go; None for <run>/eval_<split>/
+                 overwrite:bool=False, # replace an earlier evaluation in out (only the files an evaluation writes)
                  n_per_class:int=2, # images of each class in the predictions figure
                  n_worst:int=4, # worst cases shown
                  verbose:bool=True, # print the table and where the files are
                 ) -> dict:
     "Evaluate a trained run on a split or a folder; write metrics.json, report.md and figures; return the metrics"
+    _check_eval_args(split, batch_size, threshold, precision, n_per_class, n_worst)
     run = Run(ckpt)
     base_path = base_path if base_path is not None else run.config.get('base_path')
     threshold = run.threshold if threshold is None else threshold
-    if not 0 < threshold < 1: raise ValueError(f"--threshold {threshold}: must be between 0 and 1")
-    if batch_size is not None and batch_size < 1: raise ValueError(f"--batch_size {batch_size}: must be at least 1")
-    out = Path(out) if out is not None else run.path/f'eval_{split}'
-    if out.exists() and not out.is_dir(): raise NotADirectoryError(f"--out {out}: is a file, not a folder")
     items = eval_items(base_path, run.path, split)
+    out = _eval_out(out, run, split, overwrite)
     root = Path(base_path).resolve()
     if split == 'all' and run.config.get('base_path') and root == Path(run.config['base_path']).resolve():
         warnings.warn(f"--split all on {root}, the dataset the run was trained on: the numbers include its training images")
@@ -245,6 +269,13 @@ def evaluate_run(base_path:str|None=None, # the dataset root; None for the one i
                **{k: v for k, v in pred.items() if k not in ('counts', 'losses', 'thresholds', 'probs', 'masks')})
     valid_curve, n_valid, why = _valid_sweep(learn, run, base_path, split, pred, items, **kw)
     out.mkdir(parents=True, exist_ok=True)
+    final, out = out, Path(f"{out}/.eval-{os.getpid()}.tmp")   # written here first, moved into place once everything is made
+    shutil.rmtree(out, ignore_errors=True); out.mkdir()
+    try: return _write_eval(res, pred, items, out, final, run, split, root, threshold, valid_curve, n_valid, why, n_per_class, n_worst, verbose)
+    finally: shutil.rmtree(out, ignore_errors=True)
+
+def _write_eval(res, pred, items, out, final, run, split, root, threshold, valid_curve, n_valid, why, n_per_class, n_worst, verbose) -> dict:
+    "Make the figures, metrics.json and report.md in the staging folder `out`, then replace the earlier evaluation in `final`"
     figures = dict(predictions='predictions.png', worst='worst_cases.png', sweep='threshold_sweep.png')
     if valid_curve is None: res['threshold_sweep'] = dict(metric='defect_dice', chosen=None, reason=why)
     else:
@@ -263,9 +294,13 @@ def evaluate_run(base_path:str|None=None, # the dataset root; None for the one i
     if not worst.empty:
         plot_cases(list(items.image), pred, worst.pos, run.size, threshold, [f"{r.image}\nDice {r.dice:.3f}" for r in worst.itertuples()], out=out/figures['worst'])
     res['worst_cases'] = worst[['image', 'cls', 'dice']].to_dict('records')
-    res['figures'] = [f for k, f in figures.items() if (out/f).exists()]
+    res['figures'] = [f for k, f in figures.items() if (out/f).exists()]   # only what this evaluation drew
     (out/'metrics.json').write_text(json.dumps(_jsonable(res), indent=2))
     (out/'report.md').write_text(_report(res, out, figures, worst))
+    for f in EVAL_FILES: (final/f).unlink(missing_ok=True)                 # the earlier evaluation's files, and nothing else
+    for f in EVAL_FILES:
+        if (out/f).exists(): os.replace(out/f, final/f)
+    out = final
     if verbose:
         print(f"{res['n_images']} images ({split}) of {root}, threshold {threshold:g}:")
         print(metrics_frame(res).round(4).to_string())

@@ -14,15 +14,16 @@ from fastcore.basics import patch
 from fastcore.meta import delegates
 from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
-from .core import IMG_EXTS, default_device_type, cli_errors  # first: it imports fastai quietly
+from .core import IMG_EXTS, default_device_type, cli_errors, atomic_write, check_int, MAX_SIDE  # first: it imports fastai quietly
 from fastai.torch_core import TensorImage
-from .data import read_image, load_image, input_tfms
+from .data import read_image, load_image, input_tfms, check_not_in_dataset
 from .learner import resolve_precision
 from .run import Run
 
 # %% auto #0
-__all__ = ['tile_grid', 'blend_window', 'Predictor', 'overlay', 'predict_many', 'find_images', 'output_paths', 'infer',
-           'defectseg_infer', 'MatrixAdaptiveAvgPool', 'exportable', 'export_onnx', 'onnx_session']
+__all__ = ['PRECISIONS', 'BACKENDS', 'MAX_BATCH', 'tile_grid', 'blend_window', 'Predictor', 'overlay', 'predict_many',
+           'find_images', 'output_paths', 'infer', 'defectseg_infer', 'MatrixAdaptiveAvgPool', 'exportable',
+           'export_onnx', 'onnx_session']
 
 # %% ../nbs/07_inference.ipynb #18faa64e
 def tile_grid(size,              # (H, W) of the image
@@ -65,7 +66,8 @@ class Predictor:
         if backend not in ('torch', 'onnx'): raise ValueError(f"backend={backend!r}: must be 'torch' or 'onnx'")
         self.config, self.size = config, (int(config['img_h']), int(config['img_w']))
         self.threshold = _check_threshold(config.get('threshold', 0.5) if threshold is None else threshold)
-        self.tile = tuple(tile) if tile is not None else self.size
+        self.tile = tuple(check_int(t, 'tile', 8, MAX_SIDE) for t in tile) if tile is not None else self.size
+        check_int(tile_batch, 'tile_batch', 1, 1024)
         if not 0 <= overlap < 1: raise ValueError(f"overlap={overlap}: must be in [0, 1)")
         self.overlap, self.tile_batch, self.backend, self.session = overlap, tile_batch, backend, session
         self.device = torch.device(device or default_device_type())
@@ -233,6 +235,7 @@ def find_images(image) -> list:
         if not found: raise FileNotFoundError(f"--image {image}: the folder holds no images ({', '.join(IMG_EXTS)})")
         return found
     if p.is_file(): return [p]
+    if p.exists(): raise ValueError(f"--image {image}: is not a regular file (a pipe, socket or device), nor a folder")
     if _GLOB_CHARS & set(str(image)):
         found = sorted(Path(f) for f in glob.glob(str(p)) if Path(f).is_file() and Path(f).suffix.lower() in IMG_EXTS)
         if not found: raise FileNotFoundError(f"--image {image}: the pattern matches no image file")
@@ -257,9 +260,33 @@ def output_paths(images:list, # the input images
 
 # %% ../nbs/07_inference.ipynb #0d787da8
 def _imwrite(path:Path, rgb_or_grey:np.ndarray):
-    "Write an image with OpenCV (RGB converted to its BGR), raising an OSError that names the file"
+    "Write an image with OpenCV (RGB converted to its BGR) in one rename, raising an OSError that names the file"
     a = cv2.cvtColor(rgb_or_grey, cv2.COLOR_RGB2BGR) if rgb_or_grey.ndim == 3 else rgb_or_grey
-    if not cv2.imwrite(str(path), a): raise OSError(f"{path}: could not be written")
+    ok, data = cv2.imencode(path.suffix.lower(), a)
+    if not ok: raise OSError(f"{path}: could not be encoded")
+    with atomic_write(path) as tmp_file: tmp_file.write_bytes(data.tobytes())
+
+PRECISIONS, BACKENDS, MAX_BATCH = ('auto', 'fp32', 'bf16', 'fp16'), ('torch', 'onnx'), 1024
+
+def _check_infer_args(threshold, precision, backend, batch_size):
+    "Refuse a bad flag, naming it, before anything is read or written"
+    if threshold is not None: _check_threshold(threshold)
+    if precision not in PRECISIONS: raise ValueError(f"--precision {precision!r} is not one of {', '.join(PRECISIONS)}")
+    if backend not in BACKENDS: raise ValueError(f"--backend {backend!r} is not one of {', '.join(BACKENDS)}")
+    check_int(batch_size, '--batch_size', 1, MAX_BATCH)
+
+def _check_outputs(images:list, pairs:list, out, overwrite:bool):
+    "Refuse outputs that would be inputs, lie beside them or inside a dataset, or exist already (unless `overwrite`)"
+    inputs = {p.resolve() for p in images}
+    if clash := [str(o) for pair in pairs for o in pair if o.resolve() in inputs]:
+        raise ValueError(f"--out would overwrite the input image {clash[0]}: choose another --out")
+    folder = pairs[0][0].parent.resolve()
+    if folder in {p.parent for p in inputs}: raise ValueError(f"--out {out}: would write beside the input images in {folder}; choose a folder of its own")
+    check_not_in_dataset(pairs[0][0].parent, '--out')
+    if bad := [str(o) for pair in pairs for o in pair if o.exists() and not o.is_file()]: raise ValueError(f"--out: {bad[0]} is not a file; it is not replaced")
+    if not overwrite and (existing := [str(o) for pair in pairs for o in pair if o.exists()]):
+        raise FileExistsError(f"--out: {len(existing)} outputs exist already ({', '.join(existing[:3])}{' ...' if len(existing) > 3 else ''}); "
+                              "pass --overwrite to replace them")
 
 def infer(image:str|None=None, # an image file, a folder of images or a glob pattern
           ckpt:str|None=None, # a run folder, its export.pkl, or a .pth with config.json beside it
@@ -274,16 +301,11 @@ def infer(image:str|None=None, # an image file, a folder of images or a glob pat
           predictor:Predictor|None=None, # reuse a loaded predictor instead of loading ckpt
          ) -> tuple:
     "Write an overlay and a 0/255 mask per image; return (overlays written, [(image, reason) skipped])"
+    _check_infer_args(threshold, precision, backend, batch_size)
     images = find_images(image)
     single = len(images) == 1 and Path(image).expanduser().is_file()
     pairs = output_paths(images, out, single)
-    inputs = {p.resolve() for p in images}
-    if clash := [str(o) for pair in pairs for o in pair if o.resolve() in inputs]:
-        raise ValueError(f"--out would overwrite the input image {clash[0]}: choose another --out")
-    if not overwrite and (existing := [str(o) for pair in pairs for o in pair if o.exists()]):
-        raise FileExistsError(f"--out: {len(existing)} outputs exist already ({', '.join(existing[:3])}{' ...' if len(existing) > 3 else ''}); "
-                              "pass --overwrite to replace them")
-    if threshold is not None: _check_threshold(threshold)
+    _check_outputs(images, pairs, out, overwrite)
     predictor = predictor or Predictor.from_run(ckpt, precision=precision, backend=backend)
     pairs[0][0].parent.mkdir(parents=True, exist_ok=True)
     written, skipped, paths = [], [], dict(zip(images, pairs))

@@ -9,17 +9,18 @@ from pathlib import Path
 import numpy as np, pandas as pd, cv2
 from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
-from .core import CLASSES, ALL_CLASSES, MASK_DIRS, PREFIXES, reference_path
+from PIL import Image
+from .core import CLASSES, ALL_CLASSES, MASK_DIRS, PREFIXES, MAX_COUNT, MAX_SEED, MAX_SIDE, MAX_IMAGE_PIXELS, check_int, atomic_write, cli_errors, Interrupted
 
 # %% auto #0
-__all__ = ['REAL_STATS', 'PERCENTILES', 'REAL_SIZE', 'TWO_CLASS_RATE', 'MIN_SIZE', 'WHITE_RATE', 'IMAGE_EXTS', 'MIN_BACKGROUND',
-           'REF_SIZE', 'REAL_LOOK', 'LOOK_TOLERANCE', 'quantile', 'sample_size', 'sample_count', 'phone_layout',
-           'on_screen', 'rounded_rect', 'render_scene', 'stain', 'oil', 'stroke_coverage', 'scratch_stroke', 'scratch',
-           'render_object', 'add_defects', 'sensor_noise', 'distractors', 'camera', 'synth_image', 'synth_files',
-           'image_seed', 'check_synth_args', 'make_synth', 'object_stats', 'median_deviation', 'find_screen',
-           'background_items', 'check_background', 'synth_on_backgrounds', 'scene_regions', 'region_look',
-           'defect_look', 'scratch_width', 'scratch_profile', 'image_look', 'look_sample', 'realism_report',
-           'defectseg_synth']
+__all__ = ['REAL_STATS', 'PERCENTILES', 'REAL_SIZE', 'TWO_CLASS_RATE', 'MIN_SIZE', 'WHITE_RATE', 'MAX_WORKERS', 'IMAGE_EXTS',
+           'MIN_BACKGROUND', 'REF_SIZE', 'REAL_LOOK', 'LOOK_TOLERANCE', 'quantile', 'sample_size', 'sample_count',
+           'phone_layout', 'on_screen', 'rounded_rect', 'render_scene', 'stain', 'oil', 'stroke_coverage',
+           'scratch_stroke', 'scratch', 'render_object', 'add_defects', 'sensor_noise', 'distractors', 'camera',
+           'synth_image', 'synth_files', 'image_seed', 'check_synth_args', 'make_synth', 'object_stats',
+           'median_deviation', 'find_screen', 'background_items', 'check_background', 'synth_on_backgrounds',
+           'scene_regions', 'region_look', 'defect_look', 'scratch_width', 'scratch_profile', 'image_look',
+           'look_sample', 'realism_report', 'defectseg_synth']
 
 # %% ../nbs/02_synth.ipynb #b1bcf430
 # The real MSD statistics at 1080x1920 (3,104 objects in 1,220 images), from the public repository
@@ -497,30 +498,35 @@ def _write_one(job):
     return len(objects)
 
 # %% ../nbs/02_synth.ipynb #0e87608b
-def _check_int(name, value, lo, hi=None):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)): raise ValueError(f"{name}={value!r}: must be a whole number")
-    if value < lo or (hi is not None and value > hi):
-        raise ValueError(f"{name}={value}: must be " + (f"at least {lo}" if hi is None else f"between {lo} and {hi}"))
+MAX_WORKERS = 64   # processes a synthesis may start
+
+def _dataset_above(out:Path) -> Path|None:
+    "The dataset (class or mask folders) that `out` lies strictly inside, or None"
+    for d in Path(out).resolve().parents:
+        if d.is_dir() and any((d/c).is_dir() for c in (*ALL_CLASSES, *MASK_DIRS.values())): return d
+    return None
 
 def check_synth_args(out, n=400, good=20, width=1920, height=1080, seed=0, overwrite=False, quality=90, workers=1):
-    "Raise a `ValueError` (or `FileExistsError`) naming the argument when `make_synth` cannot write; writes nothing"
-    for name, value, lo, hi in (('n', n, 0, None), ('good', good, 0, None), ('width', width, MIN_SIZE[1], None),
-                                ('height', height, MIN_SIZE[0], None), ('seed', seed, 0, None), ('quality', quality, 1, 100),
-                                ('workers', workers, 1, None)):
-        _check_int(name, value, lo, hi)
-    if n + good == 0: raise ValueError("n=0 and good=0: nothing to write")
-    if width < height: raise ValueError(f"width={width} < height={height}: the photographs are landscape, like the real 1920x1080 ones")
+    "Raise a `ValueError` (or `FileExistsError`) naming the flag when `make_synth` cannot write; writes nothing"
+    for flag, value, lo, hi in (('--n', n, 0, MAX_COUNT), ('--good', good, 0, MAX_COUNT), ('--width', width, MIN_SIZE[1], MAX_SIDE),
+                                ('--height', height, MIN_SIZE[0], MAX_SIDE), ('--seed', seed, 0, MAX_SEED), ('--quality', quality, 1, 100),
+                                ('--workers', workers, 1, MAX_WORKERS)):
+        check_int(value, flag, lo, hi)
+    if n + good == 0: raise ValueError("--n 0 and --good 0: nothing to write")
+    if 3 * n + good > MAX_COUNT: raise ValueError(f"--n {n} and --good {good}: {3 * n + good:,} images, over the limit of {MAX_COUNT:,} in one call")
+    if width < height: raise ValueError(f"--width {width} < --height {height}: the photographs are landscape, like the real 1920x1080 ones")
     out = Path(out)
-    if out.exists() and not out.is_dir(): raise ValueError(f"out={str(out)!r} is a file, not a folder")
+    if out.exists() and not out.is_dir(): raise ValueError(f"--out {out}: is a file, not a folder")
+    if (root := _dataset_above(out)) is not None: raise ValueError(f"--out {out}: lies inside the dataset {root}; write a new dataset outside any other")
     if out.is_dir() and any(out.iterdir()) and not overwrite:
-        raise FileExistsError(f"out={str(out)!r} is not empty: pass overwrite=True (--overwrite) to replace the files it writes there")
+        raise FileExistsError(f"--out {out}: is not empty; pass --overwrite to replace the files this command writes there")
     for sub in (*ALL_CLASSES, *sorted(set(MASK_DIRS.values()))):
-        if (out / sub).exists() and not (out / sub).is_dir(): raise ValueError(f"{out / sub} is a file where a folder should be")
+        if (out / sub).exists() and not (out / sub).is_dir(): raise ValueError(f"--out {out}: {out / sub} is a file where a folder should be")
     for _, _, img, mask in synth_files(n, good):
         for p in (img, mask):
-            if p is not None and (out / p).is_dir(): raise ValueError(f"{out / p} is a folder where an image should be")
+            if p is not None and (out / p).exists() and not (out / p).is_file(): raise ValueError(f"--out {out}: {out / p} is a {'folder' if (out / p).is_dir() else 'special file'} where an image should be")
     base = next(p for p in (out.absolute(), *out.absolute().parents) if p.exists())
-    if not base.is_dir() or not os.access(base, os.W_OK | os.X_OK): raise ValueError(f"out={str(out)!r}: cannot write in {str(base)!r}")
+    if not base.is_dir() or not os.access(base, os.W_OK | os.X_OK): raise ValueError(f"--out {out}: cannot write in {base}")
 
 # %% ../nbs/02_synth.ipynb #879286b5
 def make_synth(out,                   # the folder to write; created, and it must be empty unless overwrite
@@ -550,6 +556,8 @@ def make_synth(out,                   # the folder to write; created, and it mus
     try:
         results = pool.imap_unordered(_write_one, jobs, chunksize=2) if pool else map(_write_one, jobs)
         for _ in (progress_bar(results, total=len(jobs)) if progress else results): pass
+    except KeyboardInterrupt:
+        raise Interrupted(f"{out} holds part of the dataset; run the same command with --overwrite to finish it") from None
     finally:
         if pool: pool.close(); pool.join()
     return out
@@ -619,7 +627,7 @@ MIN_BACKGROUND = (144, 256)   # smallest background (height, width) px: below it
 def background_items(folder) -> list:
     "(image, its mask or None) for every image under `folder`: an MSD-layout dataset (class folders and masks) or plain photos"
     folder = Path(folder)
-    if not folder.is_dir(): raise ValueError(f"backgrounds={str(folder)!r}: no such folder")
+    if not folder.is_dir(): raise ValueError(f"--backgrounds {folder}: no such folder")
     items = []
     for p in sorted(folder.rglob('*')):
         if not p.is_file() or p.suffix.lower() not in IMAGE_EXTS or p.name.startswith('.'): continue
@@ -632,13 +640,24 @@ def background_items(folder) -> list:
         items.append((p, mask))
     return items
 
+def _pixels(path) -> int:
+    "The number of pixels of the image file at `path`, from its header (0 when it has none Pillow knows)"
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', Image.DecompressionBombWarning)
+        try:
+            with Image.open(path) as im: return im.size[0] * im.size[1]
+        except Image.DecompressionBombError: return MAX_IMAGE_PIXELS + 1
+        except Exception: return 0
+
 def _read(path, flags):
-    "Decode an image file with OpenCV (None when it cannot), reading the bytes first so that any path works"
+    "Decode an image file with OpenCV (None when it cannot, or when its header says it is over MAX_IMAGE_PIXELS)"
+    if not Path(path).is_file() or _pixels(path) > MAX_IMAGE_PIXELS: return None
     try: return cv2.imdecode(np.frombuffer(Path(path).read_bytes(), np.uint8), flags)
     except (OSError, cv2.error): return None
 
 def check_background(path, mask_path:str|Path|None=None, margin:float=0.02) -> tuple:
     "(RGB image, its screen, its mask or None, None) for a usable background, else (None, None, None, why not)"
+    if _pixels(path) > MAX_IMAGE_PIXELS: return None, None, None, f"too large: over the limit of {MAX_IMAGE_PIXELS/1e6:g} million pixels, not decoded"
     bgr = _read(path, cv2.IMREAD_COLOR)
     if bgr is None: return None, None, None, 'unreadable: not an image file'
     h, w = bgr.shape[:2]
@@ -664,13 +683,14 @@ def synth_on_backgrounds(backgrounds,           # a folder of photographs of pho
                          verbose:bool=True,     # print each skipped background on stderr
                         ) -> pd.DataFrame:
     "Paint synthetic defects on the screens of the photographs in `backgrounds`; write the MSD layout to `out`"
-    _check_int('n', n, 1); _check_int('seed', seed, 0); _check_int('quality', quality, 1, 100)
+    check_int(n, '--n', 1, MAX_COUNT // len(CLASSES)); check_int(seed, '--seed', 0, MAX_SEED); check_int(quality, '--quality', 1, 100)
     src, dst = Path(backgrounds).resolve(), Path(out).resolve()
-    if dst == src or src in dst.parents: raise ValueError(f"out={str(out)!r} lies inside backgrounds={str(backgrounds)!r}: the photographs are never written to")
-    if dst in src.parents: raise ValueError(f"out={str(out)!r} contains backgrounds={str(backgrounds)!r}: choose a folder outside it")
+    if dst == src or src in dst.parents: raise ValueError(f"--out {out}: lies inside --backgrounds {backgrounds}; the photographs are never written to")
+    if dst in src.parents: raise ValueError(f"--out {out}: contains --backgrounds {backgrounds}; choose a folder outside it")
     items = background_items(src)
-    if dst.exists() and not dst.is_dir(): raise ValueError(f"out={str(out)!r} is a file, not a folder")
-    if dst.is_dir() and any(dst.iterdir()): raise FileExistsError(f"out={str(out)!r} is not empty: choose a new folder")
+    if dst.exists() and not dst.is_dir(): raise ValueError(f"--out {out}: is a file, not a folder")
+    if (root := _dataset_above(dst)) is not None: raise ValueError(f"--out {out}: lies inside the dataset {root}; write a new dataset outside any other")
+    if dst.is_dir() and any(dst.iterdir()): raise FileExistsError(f"--out {out}: is not empty; choose a new folder")
     usable, skipped = [], []
     for path, mask_path in items:
         img, screen, mask, why = check_background(path, mask_path)
@@ -678,7 +698,7 @@ def synth_on_backgrounds(backgrounds,           # a folder of photographs of pho
         else: usable.append((path, mask_path))
     if verbose:
         for s in skipped: print(f"defectseg_synth: skipped {s['background']}: {s['reason']}", file=sys.stderr)
-    if not usable: raise ValueError(f"backgrounds={str(backgrounds)!r}: no usable photograph of a phone among {len(items)} files")
+    if not usable: raise ValueError(f"--backgrounds {backgrounds}: no usable photograph of a phone among {len(items)} files")
     digits, rows = max(4, len(str(n))), []
     for cls in classes:
         (dst / cls).mkdir(parents=True, exist_ok=True); (dst / MASK_DIRS[cls]).mkdir(parents=True, exist_ok=True)
@@ -699,8 +719,9 @@ def synth_on_backgrounds(backgrounds,           # a folder of photographs of pho
             rows.append(dict(file=f"{cls}/{name}.jpg", cls=cls, background=str(path.relative_to(src)), objects=len(objects),
                              kept_mask_pixels=0 if old is None else int((old > 0).sum())))
     df = pd.DataFrame(rows)
-    df.to_csv(dst / 'backgrounds.csv', index=False)
-    if skipped: pd.DataFrame(skipped).to_csv(dst / 'skipped.csv', index=False)
+    with atomic_write(dst / 'backgrounds.csv') as tmp_csv: df.to_csv(tmp_csv, index=False)
+    if skipped:
+        with atomic_write(dst / 'skipped.csv') as tmp_csv: pd.DataFrame(skipped).to_csv(tmp_csv, index=False)
     return df
 
 # %% ../nbs/02_synth.ipynb #f4ce99ab
@@ -831,6 +852,7 @@ def realism_report(sample:pd.DataFrame,  # from look_sample
 
 # %% ../nbs/02_synth.ipynb #71baeed3
 @call_parse
+@cli_errors
 def defectseg_synth(out:str='data/synth',  # the folder to write; it must be empty unless --overwrite
                     n:int=400,             # images per defect class
                     good:int=20,           # defect-free images (not with --backgrounds)
@@ -841,14 +863,12 @@ def defectseg_synth(out:str='data/synth',  # the folder to write; it must be emp
                     quality:int=90,        # JPEG quality of the defect images (the highest; each image draws its own)
                     workers:int=1,         # processes that make images
                     quiet:bool=False,      # no progress bar
-                    backgrounds:str=None,  # a folder of photographs of phones: paint the defects on their screens instead
+                    backgrounds:str|None=None,  # a folder of photographs of phones: paint the defects on their screens instead
                    ):
     "Write a synthetic MSD-like dataset: phones with oil, scratch and stain defects, and their masks"
-    try:
-        if backgrounds is not None:
-            df = synth_on_backgrounds(backgrounds, out, n=n, seed=seed, quality=quality)
-            print(f"wrote {len(df)} images painted on {df.background.nunique()} photographs of {backgrounds} to {out}"); return
-        path = make_synth(out, n=n, good=good, width=width, height=height, seed=seed, overwrite=overwrite, quality=quality,
-                          workers=workers, progress=not quiet)
-    except (ValueError, OSError) as e: print(f"defectseg_synth: {e}", file=sys.stderr); raise SystemExit(2)
+    if backgrounds is not None:
+        df = synth_on_backgrounds(backgrounds, out, n=n, seed=seed, quality=quality)
+        print(f"wrote {len(df)} images painted on {df.background.nunique()} photographs of {backgrounds} to {out}"); return
+    path = make_synth(out, n=n, good=good, width=width, height=height, seed=seed, overwrite=overwrite, quality=quality,
+                      workers=workers, progress=not quiet)
     print(f"wrote {3 * n} defect images and {good} good ones, {width}x{height}, to {path}")
