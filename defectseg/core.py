@@ -6,6 +6,15 @@
 from __future__ import annotations
 import contextlib, functools, os, platform, signal, sys, threading, warnings
 from pathlib import Path
+
+def _interrupted_at_start(signum, frame):
+    "Ctrl-C or SIGTERM while a console script is still starting (importing PyTorch and fastai): one line and exit status 130"
+    sys.stderr.write(f"{Path(sys.argv[0]).name}: interrupted while starting\n"); sys.stderr.flush()
+    os._exit(130)
+
+if Path(sys.argv[0]).name.startswith('defectseg_') and threading.current_thread() is threading.main_thread():
+    for _sig in (signal.SIGINT, signal.SIGTERM): signal.signal(_sig, _interrupted_at_start)   # until cli_errors takes over
+
 import torch
 from fastcore.script import call_parse
 with warnings.catch_warnings():  # fastai.layers calls the deprecated torch.jit.script as it is imported: not ours to fix.
@@ -129,7 +138,9 @@ def cli_errors(f):
     "Decorate a console script: a user's mistake becomes one line `<command>: <message>` on stderr and exit status 2"
     @functools.wraps(f)
     def _cli(*args, **kwargs):
-        old = signal.signal(signal.SIGTERM, _sigterm) if threading.current_thread() is threading.main_thread() else None
+        main = threading.current_thread() is threading.main_thread()
+        old_term = signal.signal(signal.SIGTERM, _sigterm) if main else None
+        old_int = signal.signal(signal.SIGINT, signal.default_int_handler) if main else None
         try: return f(*args, **kwargs)
         except (ValueError, OSError, ImportError) as e:
             print(f"{f.__name__}: {e}", file=sys.stderr)
@@ -141,7 +152,8 @@ def cli_errors(f):
             print(f"{f.__name__}: interrupted", file=sys.stderr)
             raise SystemExit(130) from None
         finally:
-            if old is not None: signal.signal(signal.SIGTERM, old)
+            if old_term is not None: signal.signal(signal.SIGTERM, old_term)
+            if old_int is not None: signal.signal(signal.SIGINT, old_int)
     return _cli
 
 # %% ../nbs/00_core.ipynb #b3eb09c6

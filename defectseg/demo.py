@@ -4,13 +4,13 @@
 
 # %% ../nbs/09_demo.ipynb #35dad8c6
 from __future__ import annotations
+from .core import default_device_type, device_info, cli_errors, check_int, check_outside, Interrupted, MAX_COUNT  # first: it imports fastai quietly
 import json, os, shutil, sys, time
 from contextlib import contextmanager
 from pathlib import Path
 from PIL import Image
 from fastcore.meta import delegates
 from fastcore.script import call_parse
-from .core import default_device_type, device_info, cli_errors, check_int, check_outside, Interrupted, MAX_COUNT  # first: it imports fastai quietly
 from .data import read_split
 from .synth import make_synth
 from .training import train, check_train_options, check_train_data, _train_defaults
@@ -66,7 +66,7 @@ def prepare_demo_dir(out_dir, # the outputs folder; the demo goes to <out_dir>/d
 # %% ../nbs/09_demo.ipynb #g1c2c3d0
 def check_demo_args(cfg:dict, # the demo's configuration (demo_config)
                     out_dir, # the outputs folder
-                    base_path=None, # a dataset given by the user, or None
+                    base_path:str|None=None, # a dataset given by the user, or None
                     n_predict:int=4, seed:int=42, precision:str='auto', # as in demo
                    ) -> Path:
     "Check every argument of the demo without writing or deleting anything; return the demo folder"

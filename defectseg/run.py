@@ -115,7 +115,9 @@ class Run:
             if found is None: raise FileNotFoundError(f"--ckpt {ckpt}: the run folder holds no best.pth, last.pth or export.pkl")
             self.weights = check_regular_file(found).resolve()
         elif path.suffix.lower() in ('.pth', '.pkl'): self.path, self.weights = path.parent.resolve(), check_regular_file(path, '--ckpt').resolve()
-        else: raise ValueError(f"--ckpt {ckpt}: a {path.suffix or 'extensionless'} {'file' if path.is_file() else _kind(path)} is not a checkpoint; expected {CKPT_HELP}")
+        else:
+            what = f"a {path.suffix or 'extensionless'} file" if path.is_file() else _kind(path)
+            raise ValueError(f"--ckpt {ckpt}: {what} is not a checkpoint; expected {CKPT_HELP}")
         self._export = None
         if (self.path/'config.json').exists(): self.config = read_config(self.path/'config.json')
         elif self.is_export: self.config = _learner_config(self.exported(), self.weights)

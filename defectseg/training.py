@@ -4,14 +4,14 @@
 
 # %% ../nbs/05c_training.ipynb #0ba8cf7c
 from __future__ import annotations
+from .core import (cli_errors, versions, atomic_write, check_outside, check_int, Interrupted,  # first: it imports fastai quietly
+                            CLASSES, MAX_SEED, MAX_SIDE)
 import contextlib, inspect, json, math, os, warnings
 from datetime import datetime, timezone
 from pathlib import Path
 import torch
 from fastcore.meta import delegates
 from fastcore.script import call_parse, Param
-from .core import (cli_errors, versions, atomic_write, check_outside, check_int, Interrupted,  # first: it imports fastai quietly
-                            CLASSES, MAX_SEED, MAX_SIDE)
 from fastai.torch_core import rank_distrib, num_distrib, distrib_barrier, set_seed
 from .models import list_models, model_min_size
 from .data import defect_dataloaders, save_split, normalize_stats, find_items, check_dataset, read_split
@@ -127,8 +127,8 @@ def _resumed_settings(s:dict, run:Path) -> tuple:
     _require(status != 'busy', f"{run}: another process ({lock_holder(run)}) is writing this run now; wait for it to end", RunBusy)
     _require(status in ('resumable', 'finished'), f"--resume: {run} holds no finished epoch to resume from (no last.pth with its last.json); "
              "run the same command without --resume to start it", FileNotFoundError)
-    r = Run(run/'last.pth')
-    saved, state = r.config, r.state()
+    try: r = Run(run/'last.pth'); saved, state = r.config, r.state()
+    except (ValueError, OSError) as e: raise (OSError if isinstance(e, OSError) else ValueError)(f"--resume: {str(e).removeprefix('--ckpt ')}; nothing was changed") from None
     if diffs := _differences(s, saved):
         raise ValueError(f"--resume: {run} was trained with other settings: {'; '.join(diffs)}. Leave these flags out to continue it, "
                          "or train a new --run_name")
