@@ -10,7 +10,7 @@ from typing import Callable
 import cv2
 import numpy as np
 import pandas as pd
-from PIL import Image, ImageFile, ImageOps
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from fastcore.basics import listify
 from fastcore.meta import delegates
 from fastcore.script import call_parse
@@ -151,7 +151,8 @@ def open_image(path) -> Image.Image:
         try: im = Image.open(path)
         except (OSError, SyntaxError, ValueError) as e:
             if isinstance(e, FileNotFoundError): raise FileNotFoundError(f"{path}: no such file") from None
-            raise ValueError(f"{path}: not a readable image ({type(e).__name__}: {e})") from None
+            why = 'not an image file, or a format Pillow cannot read' if isinstance(e, UnidentifiedImageError) else f"{type(e).__name__}: {e}"
+            raise ValueError(f"{path}: not a readable image ({why})") from None
         finally: Image.MAX_IMAGE_PIXELS = old
     w, h = im.size
     if w * h > MAX_IMAGE_PIXELS:
@@ -218,7 +219,9 @@ def _image_problem(path:Path, decode:bool) -> tuple[str|None, tuple|None]:
     "(problem or None, (h, w) or None) for the image file at `path`; every image is decoded, a JPEG at 1/8 scale unless `decode`"
     try:
         with open_image(path) as im: w, h = im.size
-    except (OSError, ValueError) as e: return f"unreadable image ({str(e).removeprefix(f'{path}: ')})", None
+    except (OSError, ValueError) as e:
+        msg = str(e).removeprefix(f"{path}: ")
+        return (msg.replace('not a readable image', 'unreadable image', 1) if msg.startswith('not a readable image') else msg), None
     try: _decode(path, full=decode)
     except Exception as e: return f"truncated or corrupt image ({e})", None
     return None, (h, w)
@@ -234,7 +237,9 @@ def _mask_problem(image:Path, mask:Path|None, cls:str, img_hw:tuple) -> tuple[Pa
     "(file, problem) for the mask of a defect image, or None when it is fine"
     if mask is None: return image, f"missing mask (expected {MASK_DIRS[cls]}/{image.stem}.png)"
     try: raw, mode = _mask_array(mask)
-    except Exception as e: return mask, f"unreadable or truncated mask ({str(e).removeprefix(f'{mask}: ')})"
+    except Exception as e:
+        msg = str(e).removeprefix(f"{mask}: ")
+        return mask, f"unreadable or truncated mask ({msg.removeprefix('not a readable image (').removesuffix(')') if msg.startswith('not a readable image (') else msg})"
     if raw.shape[:2] != img_hw: return mask, f"mask is {raw.shape[1]}x{raw.shape[0]} but its image {image.name} is {img_hw[1]}x{img_hw[0]}"
     if (g := _grey_share(raw, mode)) > 0.05: return mask, f"not a binary mask: {g:.0%} of its pixels are grey (between 10% and 90% of its brightest value)"
     if not raw.any(): return mask, f"empty mask: the {cls} image {image.name} has no defect pixel"

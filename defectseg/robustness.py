@@ -82,7 +82,8 @@ def run_cli(cmd:str, # an installed console script, e.g. 'defectseg_train'
 # %% ../nbs/18_robustness.ipynb #b31ca4dd
 class Cases:
     "A table of robustness cases and their verdicts"
-    def __init__(self): self.rows = []
+    def __init__(self, hide:dict|None=None): # text to replace in the recorded messages, e.g. {str(tmp): '<tmp>'}
+        self.rows, self.hide = [], hide or {}
 
     def check(self, group:str, # the class of problem: paths, files, images, masks, manifests, configs, ...
               case:str, # what the case tries, in a few words
@@ -105,8 +106,9 @@ class Cases:
         bad += [f'output lacks {w!r}' for w in out_has if str(w) not in r.out]
         bad += [f'changed {Path(p).name}' for p, h in zip(inputs, before) if tree_hash(p) != h]
         if post is not None and (p := post(r)): bad.append(p)
-        self.rows.append(dict(group=group, case=case, command=r.cmd, exit=r.rc,
-                              message=(r.message if r.rc else r.out.strip().splitlines()[-1:] or [''])[0][:110],
+        shown = r.message if r.rc else (r.out.strip().splitlines() or [''])[-1]   # the error line, or the last line of output
+        for k, v in self.hide.items(): shown = shown.replace(k, v)
+        self.rows.append(dict(group=group, case=case, command=r.cmd, exit=r.rc, message=shown[:110],
                               verdict='; '.join(bad) or 'ok'))
         return r
 
