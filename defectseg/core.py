@@ -13,7 +13,8 @@ def _interrupted_at_start(signum, frame):
     os._exit(130)
 
 if Path(sys.argv[0]).name.startswith('defectseg_') and threading.current_thread() is threading.main_thread():
-    for _sig in (signal.SIGINT, signal.SIGTERM): signal.signal(_sig, _interrupted_at_start)   # until cli_errors takes over
+    for _sig in (signal.SIGINT, signal.SIGTERM):   # until cli_errors takes over; a signal the shell ignores stays ignored
+        if signal.getsignal(_sig) is not signal.SIG_IGN: signal.signal(_sig, _interrupted_at_start)
 
 import torch
 from fastcore.script import call_parse
@@ -139,8 +140,9 @@ def cli_errors(f):
     @functools.wraps(f)
     def _cli(*args, **kwargs):
         main = threading.current_thread() is threading.main_thread()
-        old_term = signal.signal(signal.SIGTERM, _sigterm) if main else None
-        old_int = signal.signal(signal.SIGINT, signal.default_int_handler) if main else None
+        keep = lambda sig: not main or signal.getsignal(sig) is signal.SIG_IGN   # e.g. a background job's Ctrl-C, ignored by its shell
+        old_term = None if keep(signal.SIGTERM) else signal.signal(signal.SIGTERM, _sigterm)
+        old_int = None if keep(signal.SIGINT) else signal.signal(signal.SIGINT, signal.default_int_handler)
         try: return f(*args, **kwargs)
         except (ValueError, OSError, ImportError) as e:
             print(f"{f.__name__}: {e}", file=sys.stderr)
