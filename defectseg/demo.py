@@ -15,7 +15,7 @@ from .data import read_split
 from .synth import make_synth
 from .training import train, check_train_options, check_train_data, _train_defaults
 from .evaluate import evaluate_run
-from .run import Run, RunBusy, lock_holder
+from .run import Run, RunBusy, lock_holder, busy_message
 from .inference import predict_many, overlay
 
 # %% auto #0
@@ -81,7 +81,7 @@ def check_demo_args(cfg:dict, # the demo's configuration (demo_config)
         check_train_data({**_train_defaults(), 'base_path': base_path})
         check_outside(demo_dir, '--out_dir', base_path=base_path)   # the demo folder is cleared: a dataset in it would go too
     if (pid := lock_holder(demo_dir/'run')) is not None:
-        raise RunBusy(f"{demo_dir/'run'}: another process ({pid}) is training this demo now; wait for it to end, or choose another --out_dir")
+        raise RunBusy(busy_message(demo_dir/'run', pid, other='--out_dir'))
     return demo_dir
 
 # %% ../nbs/09_demo.ipynb #f31d2e7e

@@ -19,7 +19,7 @@ from .learner import defect_learner, _precision_cbs
 
 # %% auto #0
 __all__ = ['CKPT_HELP', 'MAX_CONFIG_BYTES', 'LOCK_FILE', 'RUN_FILES', 'check_regular_file', 'check_config', 'read_config', 'Run',
-           'check_state', 'RunBusy', 'lock_holder', 'run_status', 'run_lock']
+           'check_state', 'RunBusy', 'lock_holder', 'busy_message', 'run_status', 'run_lock']
 
 # %% ../nbs/05b_run.ipynb #a1b2c3d1
 def _kind(p:Path) -> str:
@@ -276,6 +276,11 @@ def lock_holder(run_dir) -> int|None:
     except (OSError, ValueError): return None
     return pid if pid and pid != os.getpid() and _pid_alive(pid) else None
 
+def busy_message(run_dir, pid:int, other:str='--run_name') -> str:
+    "The line that refuses a run folder a live process holds: who holds it, what to do, and how to clear a lock left by a reused process id"
+    return (f"{run_dir}: another process ({pid}) is writing this run now; wait for it to end, or choose another {other} "
+            f"(if process {pid} is not a defectseg command, delete {Path(run_dir)/LOCK_FILE})")
+
 def run_status(run_dir) -> str:
     "What the run folder holds: 'absent', 'busy', 'unfinished', 'resumable' or 'finished' (see above)"
     d = Path(run_dir)
@@ -294,7 +299,7 @@ def run_lock(run_dir):
         try: fd = os.open(f, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644); break
         except FileExistsError:
             if (pid := lock_holder(run_dir)) is not None:
-                raise RunBusy(f"{run_dir}: another process ({pid}) is writing this run now; wait for it to end, or choose another --run_name") from None
+                raise RunBusy(busy_message(run_dir, pid)) from None
             try: old = f.read_text().strip()
             except OSError: old = '?'
             print(f"note: {f} was left by process {old or '?'}, which is gone: taking the run over", flush=True)

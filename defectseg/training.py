@@ -17,7 +17,7 @@ from .models import list_models, model_min_size
 from .data import defect_dataloaders, save_split, normalize_stats, find_items, check_dataset, read_split
 from .learner import resolve_precision, defect_learner, evaluate, metrics_table, plot_history, export_learner, model_options
 from .callbacks import MONITOR, SCHEDULES, fit_run, start_wandb, finish_wandb, NonFiniteLoss
-from .run import Run, RunBusy, run_status, run_lock, lock_holder, check_regular_file, read_config, RUN_FILES
+from .run import Run, RunBusy, busy_message, run_status, run_lock, lock_holder, check_regular_file, read_config, RUN_FILES
 
 # %% auto #0
 __all__ = ['MAX_EPOCHS', 'MAX_BATCH', 'default_run_name', 'check_train_options', 'check_train_data', 'check_train_args',
@@ -81,7 +81,7 @@ def check_train_args(s:dict) -> Path:
     check_outside(run, '--out_dir', base_path=s['base_path'])
     for p in s['extra_train'] or (): check_outside(run, '--out_dir', extra_train=p)
     status = run_status(run)
-    _require(status != 'busy', f"{run}: another process ({lock_holder(run)}) is writing this run now; wait for it to end, or choose another --run_name", RunBusy)
+    if status == 'busy': raise RunBusy(busy_message(run, lock_holder(run)))
     if not s['resume']: _require(status in ('absent', 'unfinished'), _exists_message(run, status), FileExistsError)
     return run
 
@@ -124,7 +124,7 @@ def _differences(s:dict, saved:dict) -> list:
 def _resumed_settings(s:dict, run:Path) -> tuple:
     "(settings, last.json state) of the run `s` resumes: its config.json decides the model and the data; a flag that disagrees is refused"
     status = run_status(run)
-    _require(status != 'busy', f"{run}: another process ({lock_holder(run)}) is writing this run now; wait for it to end", RunBusy)
+    if status == 'busy': raise RunBusy(busy_message(run, lock_holder(run)))
     _require(status in ('resumable', 'finished'), f"--resume: {run} holds no finished epoch to resume from (no last.pth with its last.json); "
              "run the same command without --resume to start it", FileNotFoundError)
     try: r = Run(run/'last.pth'); saved, state = r.config, r.state()
