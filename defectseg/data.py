@@ -165,7 +165,8 @@ def open_image(path) -> Image.Image:
 def _mask_array(path) -> tuple[np.ndarray, str]:
     "The raw pixel values of a mask file (H, W) and its mode: palette indices, grey values, or the brightest channel of RGB"
     with open_image(path) as im:
-        im.load()
+        try: im.load()
+        except (OSError, SyntaxError, ValueError) as e: raise ValueError(f"{path}: not a readable image ({type(e).__name__}: {e})") from None
         if im.mode in ('RGB', 'RGBA', 'CMYK', 'YCbCr', 'LAB', 'HSV'): a = np.asarray(im.convert('RGB')).max(-1)
         elif im.mode in ('LA', 'PA'): a = np.asarray(im)[..., 0]
         else: a = np.asarray(im)
