@@ -4,6 +4,7 @@
 
 # %% ../nbs/08_augment.ipynb #36e479b6
 from __future__ import annotations
+from .core import ALL_CLASSES, CLASSES, MASK_DIRS, PREFIXES, MAX_COUNT, MAX_SEED, atomic_write, check_int, cli_errors, Interrupted  # first: it imports fastai quietly
 import math, random, hashlib, sys
 from pathlib import Path
 import numpy as np, pandas as pd, cv2, torch
@@ -11,7 +12,6 @@ import torch.nn.functional as F
 import torchvision.transforms.functional as TF
 from fastcore.script import call_parse, Param, store_true
 from fasttransform import ItemTransform
-from .core import ALL_CLASSES, CLASSES, MASK_DIRS, PREFIXES, MAX_COUNT, MAX_SEED, atomic_write, check_int, cli_errors, Interrupted  # first: it imports fastai quietly
 from .synth import find_screen, stroke_coverage, scratch_stroke
 from .data import load_image, dataset_root_of
 from fastai.vision.augment import RandTransform, Flip, Rotate, setup_aug_tfms

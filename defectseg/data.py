@@ -4,6 +4,7 @@
 
 # %% ../nbs/01_data.ipynb #4fb3be8a
 from __future__ import annotations
+from .core import CLASSES, ALL_CLASSES, CODES, MASK_DIRS, PREFIXES, IMG_EXTS, DEFAULT_SIZE, class_of, cli_errors  # first: it imports fastai quietly and turns Ctrl-C during the imports into one line
 import hashlib, io, os, shutil, sys, tempfile, threading, warnings
 from pathlib import Path
 from typing import Callable
@@ -21,7 +22,6 @@ with warnings.catch_warnings():   # fastai's import warns that torch.jit.script 
     from fastai.data.block import DataBlock
     from fastai.data.transforms import Normalize, IntToFloatTensor
     from fastai.vision.data import ImageBlock, MaskBlock, imagenet_stats
-from .core import CLASSES, ALL_CLASSES, CODES, MASK_DIRS, PREFIXES, IMG_EXTS, DEFAULT_SIZE, class_of, cli_errors
 from .core import MAX_IMAGE_PIXELS, MAX_SEED, atomic_write, check_int
 
 # %% auto #0

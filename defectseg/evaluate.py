@@ -4,12 +4,12 @@
 
 # %% ../nbs/06_evaluate.ipynb #b77ab892
 from __future__ import annotations
+from .core import CLASSES, ALL_CLASSES, cli_errors, atomic_write, check_int  # first: it imports fastai quietly
 import json, os, shutil, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastcore.meta import delegates
 from fastcore.script import call_parse
-from .core import CLASSES, ALL_CLASSES, cli_errors, atomic_write, check_int  # first: it imports fastai quietly
 from .data import check_dataset, read_split, load_image, DatasetWarning, check_not_in_dataset
 from .metrics import summarise
 from .learner import evaluate, split_scores

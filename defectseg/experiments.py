@@ -219,7 +219,7 @@ def find_lr(arch:str, data, proto:Protocol, work, # a scratch folder (lr_find sa
 # %% ../nbs/09a_experiments.ipynb #3f0d9fbb
 def _real_scores(run, reference) -> dict:
     "defect Dice, precision, recall and per-class defect Dice of `run` on the real samples at `reference`"
-    res = evaluate_run(reference, run, split='all', out=Path(run)/'real_samples', verbose=False)
+    res = evaluate_run(reference, run, split='all', out=Path(run)/'real_samples', overwrite=True, verbose=False)
     return dict(real_defect_dice=res['defect_dice'], real_precision=res.get('precision'), real_recall=res.get('recall'),
                 **{f'real_{c}_defect_dice': res['per_class'][c]['defect_dice'] for c in CLASSES if c in res['per_class']})
 

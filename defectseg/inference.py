@@ -4,6 +4,7 @@
 
 # %% ../nbs/07_inference.ipynb #212d8c51
 from __future__ import annotations
+from .core import IMG_EXTS, default_device_type, cli_errors, atomic_write, check_int, MAX_SIDE  # first: it imports fastai quietly
 import glob, io, queue, sys, threading, warnings
 from pathlib import Path
 import cv2
@@ -14,7 +15,6 @@ from fastcore.basics import patch
 from fastcore.meta import delegates
 from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
-from .core import IMG_EXTS, default_device_type, cli_errors, atomic_write, check_int, MAX_SIDE  # first: it imports fastai quietly
 from fastai.torch_core import TensorImage
 from .data import read_image, load_image, input_tfms, check_not_in_dataset
 from .learner import resolve_precision

@@ -4,13 +4,13 @@
 
 # %% ../nbs/02_synth.ipynb #7f8a1d60
 from __future__ import annotations
+from .core import CLASSES, ALL_CLASSES, MASK_DIRS, PREFIXES, MAX_COUNT, MAX_SEED, MAX_SIDE, MAX_IMAGE_PIXELS, check_int, atomic_write, cli_errors, Interrupted  # first: it imports fastai quietly and turns Ctrl-C during the imports into one line
 import math, os, sys, json, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, cv2
 from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
 from PIL import Image
-from .core import CLASSES, ALL_CLASSES, MASK_DIRS, PREFIXES, MAX_COUNT, MAX_SEED, MAX_SIDE, MAX_IMAGE_PIXELS, check_int, atomic_write, cli_errors, Interrupted
 
 # %% auto #0
 __all__ = ['REAL_STATS', 'PERCENTILES', 'REAL_SIZE', 'TWO_CLASS_RATE', 'MIN_SIZE', 'WHITE_RATE', 'MAX_WORKERS', 'IMAGE_EXTS',
