@@ -225,7 +225,7 @@ def _real_scores(run, reference) -> dict:
 
 def run_protocol(arch:str, data, proto:Protocol, out_dir, results, # run folders go to out_dir; <name>.json records to results
                  seed:int, lr:float, # the seed and the learning rate (from find_lr)
-                 reference=None, # a folder of real samples (MSD layout) to score too; None to skip
+                 reference:Path|None=None, # a folder of real samples (MSD layout) to score too; None to skip
                  name:str|None=None, # the record's name; None for <arch>_s<seed>
                  **train_kw) -> dict: # more for train: augs, extra_train, bce_weight ...
     "Train `arch` with `seed` under `proto` (or read its record) and return the record"
@@ -317,7 +317,7 @@ def plot_study(table:pd.DataFrame, # from study_table
     return fig
 
 # %% ../nbs/09a_experiments.ipynb #a7d9e5c8
-def run_study(archs, data, proto:Protocol, out_dir, results, reference=None, **train_kw) -> pd.DataFrame:
+def run_study(archs, data, proto:Protocol, out_dir, results, reference:Path|None=None, **train_kw) -> pd.DataFrame:
     "Train every architecture of `archs` with every seed of `proto`; return the study_table"
     results = Path(results); results.mkdir(parents=True, exist_ok=True)
     lr_file = results/'lr.json'
@@ -348,8 +348,8 @@ def augmentation_sets(data, root, # the protocol's dataset; the folder for the s
 
 # %% ../nbs/09a_experiments.ipynb #3befaf51
 def run_variants(arch:str, variants:dict, # {name: train options}
-                 data, proto:Protocol, out_dir, results, reference=None,
-                 same_as=None, # another study's records folder: its lr.json and its plain runs of `arch` are reused
+                 data, proto:Protocol, out_dir, results, reference:Path|None=None,
+                 same_as:Path|None=None, # another study's records folder: its lr.json and its plain runs of the architecture are reused
                  lr:float|None=None # None: same_as's rate for arch, else lr_find's
                 ) -> pd.DataFrame:
     "Train `arch` in every variant with every seed of `proto`; return the study_table by variant"
