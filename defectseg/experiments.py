@@ -311,7 +311,9 @@ def plot_study(table:pd.DataFrame, # from study_table
             x = speed.loc[arch, 'images_per_s']
             ax.errorbar(x, r[(col, 'mean')], yerr=r[(col, 'std')], fmt='o', capsize=4, label=arch)
             ax.annotate(arch, (x, r[(col, 'mean')]), fontsize=8, xytext=(5, 4), textcoords='offset points')
-        ax.set(xscale='log', xlabel='inference images/s (batch 1, CPU, fp32)', title=name, ylim=(0, 1)); ax.grid(alpha=.3)
+        fps = speed.loc[table.index, 'images_per_s']
+        ax.set(xscale='log' if fps.max() > 10 * fps.min() else 'linear', xlabel='inference images/s (batch 1, CPU, fp32)', title=name, ylim=(0, 1))
+        ax.grid(alpha=.3)
     axs[0][0].set_ylabel('defect Dice')
     fig.suptitle(title); fig.tight_layout()
     return fig

@@ -49,7 +49,7 @@ def flags_of(src:str) -> set: return {m.strip() for m in re.findall(r'^#\|\s*(\w
 
 def run_nb(path:Path, force_flags:set, skip_flags:set, timeout:int=3600):
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name='python3', resources={'metadata': {'path': str(root/'nbs')}})
+    client = NotebookClient(nb, timeout=timeout, kernel_name='python3', resources={'metadata': {'path': str(Path(path).resolve().parent)}})  # run where the notebook lies, as nbdev_test does
     n_run = n_kept = 0
     with client.setup_kernel():
         for i, cell in enumerate(nb.cells):
