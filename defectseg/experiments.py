@@ -141,6 +141,13 @@ def comparison_table(folder, # a folder of run_experiment JSON records
     return df.sort_values(sort, ascending=False) if sort else df
 
 # %% ../nbs/09a_experiments.ipynb #88753fb2
+def _interleaved_min_ms(models:dict, rounds:int, n:int) -> pd.Series:
+    "The fastest forward pass (ms, batch 1, fp32) of every {name: (model, (h, w))}, timed in interleaved rounds"
+    ms = {name: [] for name in models}
+    for _ in range(rounds):
+        for name, (m, hw) in models.items(): ms[name].append(benchmark_forward(m, size=hw, n=n, warmup=1)['min_ms'])
+    return pd.Series({name: float(np.min(v)) for name, v in ms.items()})
+
 def time_models(folder, # a folder of run_experiment JSON records
                 rounds:int=5, # rounds; each times every model once, so a change of load hits them all alike
                 n:int=3, # timed forward passes per model and round (after 1 untimed)
@@ -154,11 +161,8 @@ def time_models(folder, # a folder of run_experiment JSON records
         bc = None if pd.isna(r.base_channels) else int(r.base_channels)
         arch = json.loads((Path(folder)/f'{name}.json').read_text())['arch']
         models[name] = (build_model(arch, n_out=1, **model_options(arch, bc, hw)).eval(), hw)
-    ms = {name: [] for name in models}
-    for _ in range(rounds):
-        for name, (m, hw) in models.items(): ms[name].append(benchmark_forward(m, size=hw, n=n, warmup=1)['min_ms'])
-    best = {name: float(np.min(v)) for name, v in ms.items()}
-    return pd.DataFrame({'min_ms': best, 'infer_fps': {k: 1000 / v for k, v in best.items()}})
+    best = _interleaved_min_ms(models, rounds, n)
+    return pd.DataFrame({'min_ms': best, 'infer_fps': 1000 / best})
 
 # %% ../nbs/09a_experiments.ipynb #052111fd
 def plot_comparison(table:pd.DataFrame, # from comparison_table
@@ -252,17 +256,17 @@ STUDY_COLUMNS = ['defect_dice'] + [f'{c}_defect_dice' for c in CLASSES] + ['fp_g
                 [f'real_{c}_defect_dice' for c in CLASSES] + ['cpu_seconds', 'lr']
 
 def study_records(folder) -> pd.DataFrame:
-    "Every record of a study (the <name>_s<seed>.json files), one row per run"
+    "Every record of a study (the <name>_s<seed>.json files), one row per run, with its configuration"
     files = sorted(f for f in Path(folder).glob('*_s*.json') if f.stem.rsplit('_s', 1)[1].isdigit())
     if not files: raise FileNotFoundError(f"{folder}: no study records (*.json) found")
-    return pd.DataFrame([json.loads(f.read_text()) for f in files])
+    recs = pd.DataFrame([json.loads(f.read_text()) for f in files])
+    return recs.assign(config=recs['name'].str.replace(r'_s\d+$', '', regex=True))   # the configuration: the name without its seed
 
 def study_table(folder, # a folder of run_protocol records
                 by:str='arch', # the column that names a configuration: arch, or name without the seed
                 columns=STUDY_COLUMNS) -> pd.DataFrame:
     "Mean and standard deviation over seeds of every configuration's scores and costs, with the parameters and the seeds counted"
     recs = study_records(folder)
-    if by == 'config': recs['config'] = recs['name'].str.replace(r'_s\d+$', '', regex=True)
     cols = [c for c in columns if c in recs]
     g = recs.groupby(by)
     t = pd.concat({'mean': g[cols].mean(), 'std': g[cols].std(ddof=1)}, axis=1).swaplevel(axis=1)
@@ -281,11 +285,8 @@ def format_study(table:pd.DataFrame, digits:int=3) -> pd.DataFrame:
 # %% ../nbs/09a_experiments.ipynb #54cf29fb
 def study_speed(archs, proto:Protocol, rounds:int=5, n:int=3) -> pd.DataFrame:
     "Inference images/s (batch 1, fp32, the protocol's size) of every architecture, timed in interleaved rounds"
-    models = {a: build_model(a, n_out=1, **model_options(a, proto.width(a), proto.img_size)).eval() for a in archs}
-    ms = {a: [] for a in archs}
-    for _ in range(rounds):
-        for a, m in models.items(): ms[a].append(benchmark_forward(m, size=proto.img_size, n=n, warmup=1)['min_ms'])
-    best = pd.Series({a: float(np.min(v)) for a, v in ms.items()})
+    models = {a: (build_model(a, n_out=1, **model_options(a, proto.width(a), proto.img_size)).eval(), proto.img_size) for a in archs}
+    best = _interleaved_min_ms(models, rounds, n)
     return pd.DataFrame({'min_ms': best, 'images_per_s': 1000 / best, 'threads': torch.get_num_threads(), 'load': os.getloadavg()[0]})
 
 # %% ../nbs/09a_experiments.ipynb #92b64b3a
@@ -404,7 +405,6 @@ def arch_report(results, # a folder of run_protocol records
                 columns=REPORT_COLUMNS) -> pd.DataFrame:
     "One configuration's runs, a row per seed, then the mean and the standard deviation over the seeds"
     recs = study_records(results)
-    recs['config'] = recs['name'].str.replace(r'_s\d+$', '', regex=True)
     r = recs[recs.config == name] if (recs.config == name).any() else recs[recs.arch == name]
     if r.empty: raise ValueError(f"{results}: no records of {name!r}; it has {', '.join(sorted(recs.config.unique()))}")
     t = r.set_index(r.seed.map(lambda s: f'seed {s}'))[[c for c in columns if c in r]]
