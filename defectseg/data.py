@@ -298,6 +298,10 @@ class DatasetReport:
         try: return Path(p).relative_to(self.root).as_posix()
         except ValueError: return str(p)
 
+    def refuse(self):
+        "Raise a ValueError listing every problem, as `strict` mode does; nothing when there is none"
+        if self.problems: raise ValueError(f"{len(self.problems)} problems in dataset {self.root}:\n" + '\n'.join(self.problem_lines()))
+
     def problem_lines(self, limit:int|None=None) -> list:
         lines = [f"  {self._rel(f)}: {msg}" for f, msg in self.problems[:limit]]
         if limit is not None and len(self.problems) > limit: lines.append(f"  ... and {len(self.problems) - limit} more (see .problems)")
@@ -333,7 +337,7 @@ def check_dataset(base_path,            # the dataset root: class folders and ma
         if cls != 'good' and (mp := _mask_problem(img, mask, cls, hw)):
             problems.append(mp); bad.add(img)
     report = DatasetReport(root, items[~items.image.isin(bad)].reset_index(drop=True), problems, sorted(bad))
-    if problems and strict: raise ValueError(f"{len(problems)} problems in dataset {root}:\n" + '\n'.join(report.problem_lines()))
+    if strict: report.refuse()
     if problems:
         warnings.warn(f"{len(problems)} problems in dataset {root}; {len(bad)} images skipped:\n"
                       + '\n'.join(report.problem_lines(20)), DatasetWarning, stacklevel=2)
@@ -641,12 +645,18 @@ def input_tfms(stats:tuple|None=None, # (mean, std) of the normalisation; None f
     return Pipeline([IntToFloatTensor(), norm])
 
 # %% ../nbs/01_data.ipynb #7509ff44
-def defect_dataloaders(base_path,               # the dataset root
+def _report_of(source, strict:bool) -> DatasetReport:
+    "`source` when it is a `DatasetReport` (refused in `strict` mode if it has problems), else `check_dataset(source)`"
+    if not isinstance(source, DatasetReport): return check_dataset(source, strict=strict)
+    if strict: source.refuse()
+    return source
+
+def defect_dataloaders(source,                  # the dataset root, or its DatasetReport from check_dataset (not scanned again)
                        img_size=DEFAULT_SIZE,   # (h, w) of the images and masks
                        bs:int=8,                # batch size
                        seed:int=42,             # the split seed (see get_split)
                        manifest:str|None=None,           # the split manifest (default <root>/split.csv)
-                       extra_train=(),          # more roots in the same layout whose images join train only
+                       extra_train=(),          # more roots (or their reports) in the same layout whose images join train only
                        cache=False,             # True (default cache folder), a folder, or a ResizeCache
                        num_workers:int=0,       # DataLoader worker processes
                        item_tfms:list|None=None,          # applied after the resize
@@ -660,12 +670,12 @@ def defect_dataloaders(base_path,               # the dataset root
                        test_pct:float=0.15,     # see get_split
                        **kwargs,                # passed to DataBlock.dataloaders
                       ):
-    "`DataLoaders` for train, valid and test (`dls[2]`) from the checked dataset at `base_path` and its split manifest"
-    report = check_dataset(base_path, strict=strict)
+    "`DataLoaders` for train, valid and test (`dls[2]`) from a checked dataset (its root or its report) and its split manifest"
+    report = _report_of(source, strict)
     split = get_split(report.root, seed=seed, manifest=manifest, items=report.items, valid_pct=valid_pct, test_pct=test_pct)
     split_of = {report.root/f: s for f, s in zip(split.file, split.split)}
     for extra in listify(extra_train):
-        extra_report = check_dataset(extra, strict=strict)
+        extra_report = _report_of(extra, strict)
         if extra_report.root == report.root: raise ValueError(f"extra_train root {extra} is the dataset itself: its images would leak into valid and test")
         split_of.update({p: 'train' for p in extra_report.items.image})
     counts = {s: sum(v == s for v in split_of.values()) for s in SPLITS}
