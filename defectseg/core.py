@@ -309,7 +309,7 @@ def write_image(path, # the file to write; its suffix picks the format (.png, .j
     return path
 
 # %% ../nbs/00_core.ipynb #d0c2c442
-def import_graph(pkg_dir=None # the package folder; None for defectseg's own
+def import_graph(pkg_dir:str|Path|None=None, # the package folder; None for defectseg's own
                 ) -> dict:
     "{module: set of the package's modules it imports}, counting imports inside functions too"
     pkg_dir = Path(pkg_dir or Path(__file__).parent)
