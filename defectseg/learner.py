@@ -21,12 +21,12 @@ import fastai.callback.schedule  # adds Learner.fit_one_cycle
 from fastai.torch_core import trainable_params
 from .models import build_model, list_models, model_meta
 from .losses import BCEDiceLoss, _plain
-from .metrics import seg_metrics, seg_counts, summarise, SUMMARY_KEYS
+from .metrics import seg_metrics, seg_counts, summarise, SUMMARY_KEYS, SCORE_KEYS
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'TABLE_KEYS', 'resolve_precision', 'AutocastPrecision', 'defect_learner', 'quiet_training',
-           'SplitCounter', 'split_scores', 'evaluate', 'metrics_table', 'plot_history', 'export_learner',
-           'model_options', 'memory_dls', 'training_speed']
+__all__ = ['PRECISIONS', 'resolve_precision', 'AutocastPrecision', 'defect_learner', 'quiet_training', 'SplitCounter',
+           'split_scores', 'evaluate', 'plot_history', 'export_learner', 'model_options', 'memory_dls',
+           'training_speed']
 
 # %% ../nbs/05_learner.ipynb #a07c4be3
 PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
@@ -163,16 +163,6 @@ def evaluate(learn:Learner, # a learner of a run: defect_learner or Run.learner
     if keep: res.update(probs=torch.cat(counter.probs), masks=torch.cat(counter.masks))
     return res
 
-# %% ../nbs/05_learner.ipynb #915c2e6d
-TABLE_KEYS = ('dice', 'iou', 'defect_dice', 'defect_iou', 'fp_good')
-
-def metrics_table(res:dict) -> pd.DataFrame:
-    "Dice and IoU over all images and over defect images, and false alarms on good images: overall and per class"
-    rows = {'all': {k: res.get(k, np.nan) for k in TABLE_KEYS}}
-    for c in ALL_CLASSES: rows[c] = {k: res.get('per_class', {}).get(c, {}).get(k, np.nan) for k in TABLE_KEYS}
-    for c in CLASSES: rows[c]['fp_good'] = np.nan   # only defined on good images
-    return pd.DataFrame(rows).T.astype(float)
-
 # %% ../nbs/05_learner.ipynb #64cff2ec
 def plot_history(history, # the run's history.csv
                  out:str|None=None # where to save the figure (PNG); None to only return it
@@ -186,7 +176,7 @@ def plot_history(history, # the run's history.csv
     fig, (ax_loss, ax_met) = plt.subplots(1, 2, figsize=(11, 3.8))
     for col in ('train_loss', 'valid_loss'):
         if col in h: ax_loss.plot(h['epoch'], h[col], marker='o', label=col)
-    for col in TABLE_KEYS:
+    for col in SCORE_KEYS:
         if col in h: ax_met.plot(h['epoch'], h[col], marker='o', label=f'valid {col}')
     ax_loss.set(xlabel='epoch', ylabel='loss', title='losses'); ax_met.set(xlabel='epoch', ylim=(0, 1), title='validation metrics')
     from matplotlib.ticker import MaxNLocator

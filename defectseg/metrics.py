@@ -4,16 +4,17 @@
 
 # %% ../nbs/04b_metrics.ipynb #7fa95f91
 from __future__ import annotations
-import weakref
+import math, weakref
 from fastcore.basics import patch
-import numpy as np
+import numpy as np, pandas as pd
 import torch
 from .core import CLASSES, ALL_CLASSES, class_of  # first: it imports fastai quietly
 from fastai.learner import Metric
 from .losses import _plain
 
 # %% auto #0
-__all__ = ['COUNT_FIELDS', 'SUMMARY_KEYS', 'NAN', 'seg_counts', 'summarise', 'SegCounts', 'SegMetric', 'seg_metrics']
+__all__ = ['COUNT_FIELDS', 'SUMMARY_KEYS', 'NAN', 'SCORE_KEYS', 'TABLE_COLS', 'seg_counts', 'summarise', 'metrics_table',
+           'flat_cols', 'flat_scores', 'SegCounts', 'SegMetric', 'seg_metrics']
 
 # %% ../nbs/04b_metrics.ipynb #f1ff85b5
 COUNT_FIELDS = ('tp', 'fp', 'fn', 'n_pred', 'n_true', 'n_pixels')  # the columns of `seg_counts`
@@ -87,6 +88,33 @@ def summarise(counts,         # (N, 6) per-image counts from seg_counts (tensor 
     res['per_class'] = {k: (_summary(c[cls == k], np.ones((cls == k).sum(), bool) if k == 'good' else None)
                             if classes is not None else {key: NAN for key in SUMMARY_KEYS}) for k in ALL_CLASSES}
     return res
+
+# %% ../nbs/04b_metrics.ipynb #31068652
+SCORE_KEYS = ('dice', 'iou', 'defect_dice', 'defect_iou', 'precision', 'recall', 'fp_good')  # the scores a table or record shows
+TABLE_COLS = ('n_images', 'loss') + SCORE_KEYS   # the columns of metrics_table
+
+def metrics_table(res:dict,        # from summarise, or from learner.evaluate (which adds n_images and loss)
+                  cols=TABLE_COLS, # the columns to show, where res holds them
+                 ) -> pd.DataFrame:
+    "The `cols` of `res` as a table: one row 'all', then one per class (a class without images left out)"
+    cols = [k for k in cols if k in res]
+    rows = {'all': {k: res[k] for k in cols}}
+    rows.update({c: {k: v[k] for k in cols} for c, v in res.get('per_class', {}).items() if v.get('n_images', 1)})
+    table = pd.DataFrame(rows).T.astype(float)
+    return table.astype({'n_images': int}) if 'n_images' in cols else table
+
+# %% ../nbs/04b_metrics.ipynb #5085159a
+def flat_cols(prefix:str='',       # put before every name, e.g. 'real_'
+              keys=SCORE_KEYS,     # the overall scores
+             ) -> list:
+    "The names of `flat_scores`: `keys`, then each defect class's `defect_dice` as `<class>_defect_dice`"
+    return [f'{prefix}{k}' for k in keys] + [f'{prefix}{c}_defect_dice' for c in CLASSES]
+
+def flat_scores(res:dict, prefix:str='', keys=SCORE_KEYS) -> dict:
+    "`res` (from `summarise` or `evaluate`) as one flat record named by `flat_cols`; None where a class has no value"
+    per_class = res.get('per_class', {})
+    values = [res.get(k) for k in keys] + [per_class.get(c, {}).get('defect_dice') for c in CLASSES]
+    return {name: None if v is None or math.isnan(v) else float(v) for name, v in zip(flat_cols(prefix, keys), values)}
 
 # %% ../nbs/04b_metrics.ipynb #4d371619
 def _loader_classes(dl) -> list|None:

@@ -15,7 +15,7 @@ from fastcore.script import call_parse, Param
 from fastai.torch_core import rank_distrib, num_distrib, distrib_barrier, set_seed
 from .models import list_models, model_min_size
 from .data import defect_dataloaders, save_split, normalize_stats, find_items, check_dataset, read_split
-from .learner import resolve_precision, defect_learner, evaluate, metrics_table, plot_history, export_learner, model_options
+from .learner import resolve_precision, defect_learner, evaluate, plot_history, export_learner, model_options
 from .callbacks import MONITOR, SCHEDULES, fit_run, start_wandb, finish_wandb, NonFiniteLoss
 from .run import Run, RunBusy, busy_message, run_status, run_lock, lock_holder, check_regular_file, read_config, RUN_FILES
 
