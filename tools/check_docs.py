@@ -10,7 +10,11 @@
 - no committed output shows a temporary-folder path, an interpreter or site-packages path, a traceback, or a warning
   printed by the `warnings` module (those carry the interpreter's file paths and go stale);
 - every notebook is in the sidebar (nbs/sidebar.yml), and the sidebar names no missing notebook;
-- all notebooks together stay under `MAX_BYTES`.
+- all notebooks together stay under `MAX_BYTES`;
+- pages read like docs, not a lab diary: no markdown cell speaks of issues, sessions, earlier runs of a cell, other jobs
+  on the machine, or the original project as "the seed" (`DIARY`); a library notebook (one with `#| default_exp`)
+  keeps a median of at most `MAX_MEDIAN_WORDS` words per markdown cell and names no machine ("2-core CPU": machine
+  figures live on the Benchmarks page).
 
 `--build` runs `nbdev.serve.proc_nbs` (what `nbdev_docs` and `nbdev_preview` run before Quarto) on all of nbs/ into
 _proc/, and fails when it fails or warns about a cell that mixes imports with code."""
@@ -27,6 +31,16 @@ BAD_OUTPUT = {  # what -> pattern, matched against every text output of every no
     'a traceback': r'Traceback \(most recent call last\)',
     'a warning from the warnings module': r'\.py:\d+: \w*Warning\b',
 }
+
+DIARY = {  # what -> pattern, matched against the markdown of every page
+    'an issue': r"\bthe issue\b|\bissue #?\d+|\bissue's\b",
+    'a session': r'\bsessions?\b',
+    'an earlier run of a cell': r'\b(earlier|previous|last) runs? of\b|\ban earlier run\b',
+    "the machine's other jobs": r'\bother jobs\b|\bload from\b|\bunder load\b|\bhow busy the machine\b',
+    'the original project as "the seed"': r"\bthe seed's\b|\bthe seed (compared|project|repository|code|used)\b",
+}
+MACHINE = r'\b\d+-core\b'   # a machine named on a library page
+MAX_MEDIAN_WORDS = 20
 
 def notebooks(): return sorted(p for p in nbs.rglob('*.ipynb') if '.ipynb_checkpoints' not in p.parts and not p.name.startswith('_'))
 
@@ -66,6 +80,20 @@ def signature_problems(src:str) -> list:
                 found.append(f"{fn.name}: parameter {arg.arg}=None has no annotation (the docs show NoneType)")
     return found
 
+def prose_problems(name, cells) -> list:
+    "Diary phrases in the markdown of a page; for a library notebook, long prose and machine names too"
+    found, words = [], []
+    lib = any(re.search(r'^#\|\s*default_exp', ''.join(c['source']), re.M) for c in cells if c['cell_type'] == 'code')
+    for i, cell in enumerate(cells):
+        if cell['cell_type'] != 'markdown': continue
+        text = ''.join(cell['source'])
+        words.append(len(text.split()))
+        for what, pat in {**DIARY, **({'a machine': MACHINE} if lib else {})}.items():
+            if m := re.search(pat, text, re.I): found.append(f"{name} cell {i}: speaks of {what}: {text[max(0, m.start()-30):m.end()+30]!r}")
+    if lib and words and (med := sorted(words)[(len(words) - 1) // 2]) > MAX_MEDIAN_WORDS:
+        found.append(f"{name}: the median markdown cell has {med} words, over {MAX_MEDIAN_WORDS}: split and shorten the prose")
+    return found
+
 def output_text(out:dict) -> str:
     if 'text' in out: return ''.join(out['text'])
     if out.get('output_type') == 'error': return '\n'.join(out.get('traceback', [])) + ' Traceback (most recent call last)'
@@ -78,7 +106,9 @@ def check() -> list:
     for nb_path in notebooks():
         total += nb_path.stat().st_size
         name = nb_path.relative_to(nbs)
-        for i, cell in enumerate(json.loads(nb_path.read_text())['cells']):
+        cells = json.loads(nb_path.read_text())['cells']
+        problems += prose_problems(name, cells)
+        for i, cell in enumerate(cells):
             if cell['cell_type'] != 'code': continue
             src = ''.join(cell['source'])
             if why := import_problem(src): problems.append(f"{name} cell {i}: {why}: {src.splitlines()[0][:70]!r}")
