@@ -4,8 +4,8 @@
 
 # %% ../nbs/01_data.ipynb #4fb3be8a
 from __future__ import annotations
-from .core import CLASSES, ALL_CLASSES, CODES, MASK_DIRS, PREFIXES, IMG_EXTS, DEFAULT_SIZE, class_of, cli_errors  # first: it imports fastai quietly and turns Ctrl-C during the imports into one line
-import hashlib, io, os, shutil, sys, tempfile, threading, warnings
+from .core import ALL_CLASSES, CODES, MASK_DIRS, PREFIXES, IMG_EXTS, DEFAULT_SIZE, class_of, cli_errors  # first: it imports fastai quietly and turns Ctrl-C during the imports into one line
+import hashlib, io, os, threading, warnings
 from pathlib import Path
 from typing import Callable
 import cv2
@@ -22,14 +22,14 @@ with warnings.catch_warnings():   # fastai's import warns that torch.jit.script 
     from fastai.data.block import DataBlock
     from fastai.data.transforms import Normalize, IntToFloatTensor
     from fastai.vision.data import ImageBlock, MaskBlock, imagenet_stats
-from .core import MAX_IMAGE_PIXELS, MAX_SEED, atomic_write, check_int
+from .core import MAX_IMAGE_PIXELS, MAX_SEED, atomic_write, write_image, check_seed, check_folder, check_output
 
 # %% auto #0
-__all__ = ['SPLITS', 'MAX_MANIFEST_BYTES', 'make_tiny_dataset', 'dataset_root_of', 'check_not_in_dataset', 'mask_path',
-           'find_items', 'open_image', 'read_mask_file', 'image_size', 'resize_mask', 'load_mask', 'DatasetWarning',
-           'DatasetReport', 'check_dataset', 'read_split', 'save_split', 'get_split', 'read_image', 'load_image',
-           'default_cache_dir', 'ResizeCache', 'ReadImage', 'ReadMask', 'SplitLookup', 'defect_datablock',
-           'normalize_stats', 'input_tfms', 'defect_dataloaders', 'dataset_check', 'defectseg_check']
+__all__ = ['SPLITS', 'MAX_MANIFEST_BYTES', 'make_tiny_dataset', 'mask_path', 'find_items', 'open_image', 'read_mask_file',
+           'image_size', 'resize_mask', 'load_mask', 'DatasetWarning', 'DatasetReport', 'check_dataset', 'read_split',
+           'save_split', 'get_split', 'read_image', 'load_image', 'default_cache_dir', 'ResizeCache', 'MemoryCache',
+           'ReadImage', 'ReadMask', 'SplitLookup', 'defect_datablock', 'normalize_stats', 'input_tfms',
+           'defect_dataloaders', 'dataset_check', 'defectseg_check']
 
 # %% ../nbs/01_data.ipynb #3ae7aec3
 def _draw_defect(cls, shape, rng) -> np.ndarray:
@@ -84,35 +84,6 @@ def _masks_by_stem(folder:Path) -> dict:
             if _is_image(p): res.setdefault(p.stem, []).append(p)
     return res
 
-# %% ../nbs/01_data.ipynb #c047aed1
-def _check_root(base_path) -> Path:
-    "`base_path` as an absolute path, or a clear error when it is not a folder"
-    root = Path(base_path).expanduser()
-    if not root.exists(): raise FileNotFoundError(f"dataset folder {root} does not exist")
-    if not root.is_dir(): raise NotADirectoryError(f"dataset folder {root} is a file, not a folder")
-    return root.resolve()
-
-# %% ../nbs/01_data.ipynb #5e1d7a01
-def dataset_root_of(path) -> Path|None:
-    "The dataset (a folder holding class or mask folders) that `path` is or lies in, or None"
-    p = Path(path).expanduser().resolve()
-    for d in (p, *p.parents):
-        if d.is_dir() and any((d/c).is_dir() for c in (*ALL_CLASSES, *MASK_DIRS.values())): return d
-    return None
-
-def check_not_in_dataset(out, # an output folder or file
-                         flag:str, # its flag, for the message, e.g. '--out'
-                         allow_root:bool=False, # accept the root of a dataset itself (e.g. a synthetic dataset rewritten with --overwrite)
-                        ) -> Path:
-    "Refuse an output that lies inside a dataset (a command writes nothing into a dataset but its split.csv); return it resolved"
-    o = Path(out).expanduser().resolve()
-    for d in (o, *o.parents):   # the nearest existing folder decides
-        if d.exists(): break
-    root = dataset_root_of(d) if d.is_dir() else None
-    if root is not None and not (allow_root and o == root):
-        raise ValueError(f"{flag} {out}: lies inside the dataset {root}; write outputs outside any dataset")
-    return o
-
 # %% ../nbs/01_data.ipynb #573fb5b1
 def mask_path(image_path) -> Path|None:
     "The mask of the image at `image_path`; `None` for a `good` image; `FileNotFoundError` when a defect image has none"
@@ -129,7 +100,7 @@ def mask_path(image_path) -> Path|None:
 # %% ../nbs/01_data.ipynb #83c8902d
 def find_items(base_path) -> pd.DataFrame:
     "Every image under `base_path` in a class folder, with its mask (`None` where there is none) and class"
-    root, rows = _check_root(base_path), []
+    root, rows = Path(base_path).expanduser().resolve(), []
     masks = {d: _masks_by_stem(root/d) for d in set(MASK_DIRS.values())}
     for cls in ALL_CLASSES:
         if not (root/cls).is_dir(): continue
@@ -322,7 +293,7 @@ def check_dataset(base_path,            # the dataset root: class folders and ma
                   progress:bool|None=None,  # show a progress bar (default: for more than 200 images)
                  ) -> DatasetReport:
     "Check every image, mask and file under `base_path`; skip (or in `strict` mode refuse) the bad ones"
-    root = _check_root(base_path)
+    root = check_folder(base_path, '--base_path')
     items = find_items(root)
     if items.empty:
         raise ValueError(f"{root} holds no images: expected them in {'/, '.join(ALL_CLASSES)}/ with masks in "
@@ -427,12 +398,12 @@ def get_split(base_path,                # the dataset root
               write:bool=True,          # write the manifest when it is new or images were added
              ) -> pd.DataFrame:
     "The train/valid/test split of `base_path`, stratified per class, reused from and saved to `manifest`"
-    root = _check_root(base_path)
-    seed = check_int(seed, '--seed', 0, MAX_SEED)
+    assert 0 <= seed <= MAX_SEED, f"seed={seed}"
     if not (0 <= valid_pct < 1 and 0 <= test_pct < 1 and valid_pct + test_pct < 1):
         raise ValueError(f"valid_pct={valid_pct}, test_pct={test_pct}: each must be in [0, 1) and their sum under 1")
     shares = dict(train=1 - valid_pct - test_pct, valid=valid_pct, test=test_pct)
-    if items is None: items = check_dataset(root).items
+    if items is None: report = check_dataset(base_path); root, items = report.root, report.items
+    else: root = Path(base_path).expanduser().resolve()
     current = pd.DataFrame({'file': [Path(p).relative_to(root).as_posix() for p in items.image], 'cls': list(items.cls)})
     mpath = Path(manifest) if manifest is not None else root/'split.csv'
     old = read_split(mpath) if mpath.exists() else pd.DataFrame(columns=['file', 'cls', 'split', 'seed'])
@@ -561,11 +532,8 @@ class ResizeCache:
         stem_kind = dest.name.rsplit('.', 2)[0] + '.'
         for old in dest.parent.glob('*'):
             if old.name.startswith(stem_kind) and old.name.count('.') == dest.name.count('.') and old != dest: old.unlink(missing_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix='.tmp-')
-        with os.fdopen(fd, 'wb') as f:
-            if dest.suffix == '.npy': np.save(f, arr)
-            else: Image.fromarray(arr).save(f, format='PNG')
-        os.replace(tmp_name, dest)
+        if dest.suffix != '.npy': return write_image(dest, arr)
+        with atomic_write(dest) as tmp_file, open(tmp_file, 'wb') as f: np.save(f, arr)
 
     def image(self, image) -> np.ndarray:
         "The resized image: from the cache, or loaded, resized and stored"
@@ -590,6 +558,21 @@ class ResizeCache:
         return built
 
     def __repr__(self): return f"ResizeCache({self.size[0]}x{self.size[1]} in {self.cache_dir})"
+
+# %% ../nbs/01_data.ipynb #a1d0c0de0004
+class MemoryCache:
+    "Images and masks resized to `size`, decoded once and kept in memory (e.g. for one evaluation and its figures)"
+    def __init__(self, size=DEFAULT_SIZE, mask_thresh:float=0.1, draft:bool=True):
+        self.size, self.mask_thresh, self.draft, self.images, self.masks = tuple(size), mask_thresh, draft, {}, {}
+    def image(self, image) -> np.ndarray:
+        "The resized image, decoded on its first request"
+        if (key := Path(image)) not in self.images: self.images[key] = load_image(key, self.size, self.draft)
+        return self.images[key]
+    def mask(self, image) -> np.ndarray:
+        "The resized 0/1 mask (zeros for a good image), read on its first request"
+        if (key := Path(image)) not in self.masks: self.masks[key] = load_mask(key, self.size, self.mask_thresh)
+        return self.masks[key]
+    def __repr__(self): return f"MemoryCache({self.size[0]}x{self.size[1]}, {len(self.images)} images)"
 
 # %% ../nbs/01_data.ipynb #51b8c60b
 class ReadImage(Transform):
@@ -697,8 +680,7 @@ def _manifest_path(root:Path, manifest) -> Path:
     if manifest is None: return root/'split.csv'
     mpath = Path(manifest).expanduser()
     if mpath.exists() and not mpath.is_file(): raise ValueError(f"--manifest {manifest}: is not a regular file")
-    if mpath.resolve() != root/'split.csv' and root in mpath.resolve().parents:
-        raise ValueError(f"--manifest {manifest}: lies inside the dataset {root}; the only manifest in a dataset is its split.csv at the root")
+    if mpath.resolve() != root/'split.csv': check_output(mpath, '--manifest')   # the only manifest in a dataset is its split.csv
     return mpath
 
 def dataset_check(base_path:str|None=None, # the dataset root (required)
@@ -709,12 +691,11 @@ def dataset_check(base_path:str|None=None, # the dataset root (required)
                  ) -> tuple[str, bool]:
     "The report `defectseg_check` prints, and whether it passes (no problem, or any number when not `strict`)"
     if base_path is None: raise ValueError("--base_path is required (the dataset root)")
-    seed = check_int(seed, '--seed', 0, MAX_SEED)
-    root = _check_root(base_path)
+    seed, root = check_seed(seed), check_folder(base_path, '--base_path')
     mpath = _manifest_path(root, manifest)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', DatasetWarning)
-        report = check_dataset(root, decode=decode)
+        report = check_dataset(root, decode=decode)   # root is checked: the dataset is listed once
         existed = mpath.exists()
         new_files, gone = 0, []
         if existed:
