@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from fastcore.basics import patch
-from fastai.torch_core import TensorBase, TensorMask
+from fastai.torch_core import TensorMask
 
 # %% auto #0
 __all__ = ['one_channel', 'BCEDiceLoss']
@@ -43,9 +43,7 @@ class BCEDiceLoss:
                  per_image: bool = False,   # Dice per image then averaged (True), or pooled over every pixel of the batch (False)
                  reduction: str = 'mean',   # 'mean': one scalar; 'none': one loss per image (set by get_preds(with_loss=True))
                 ):
-        if not 0 <= bce_weight <= 1: raise ValueError(f"bce_weight={bce_weight}: must lie between 0 and 1")
-        if not 0 < threshold < 1: raise ValueError(f"threshold={threshold}: must lie strictly between 0 and 1")
-        if smooth < 0: raise ValueError(f"smooth={smooth}: must not be negative")
+        assert 0 <= bce_weight <= 1 and 0 < threshold < 1 and smooth >= 0, f"BCEDiceLoss({bce_weight=}, {threshold=}, {smooth=})"
         self.bce_weight, self.threshold, self.smooth, self.per_image = bce_weight, threshold, smooth, per_image
         self.reduction = reduction
 
@@ -53,7 +51,7 @@ class BCEDiceLoss:
     def reduction(self) -> str: return self._reduction
     @reduction.setter
     def reduction(self, value: str):
-        if value not in ('mean', 'none'): raise ValueError(f"reduction={value!r}: BCEDiceLoss supports 'mean' and 'none'")
+        assert value in ('mean', 'none'), f"reduction={value!r}: BCEDiceLoss supports 'mean' and 'none'"
         self._reduction = value
 
     def __repr__(self): return (f"BCEDiceLoss(bce_weight={self.bce_weight}, threshold={self.threshold}, smooth={self.smooth}, "
