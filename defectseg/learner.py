@@ -4,12 +4,11 @@
 
 # %% ../nbs/05_learner.ipynb #e03170cb
 from __future__ import annotations
-import inspect, io, time, warnings
+import importlib, inspect, io, time, warnings
 from contextlib import contextmanager, redirect_stdout
-from contextlib import nullcontext
 from pathlib import Path
 import numpy as np, pandas as pd, torch
-from .core import CLASSES, ALL_CLASSES, class_of, default_device_type, cpu_bf16_fast, _autocast_works  # first: it imports fastai quietly
+from .core import ALL_CLASSES, AUTOCAST_DTYPES, class_of, default_device_type, resolve_precision  # first: it imports fastai quietly
 from fastai.learner import Learner
 from fastcore.basics import defaults
 from fastai.callback.progress import ProgressCallback
@@ -17,33 +16,15 @@ from fastai.callback.core import Callback
 from fastai.callback.fp16 import MixedPrecision, AMPMode
 from fastai.callback.channelslast import ChannelsLast
 from fastai.optimizer import Adam
-import fastai.callback.schedule  # adds Learner.fit_one_cycle
 from fastai.torch_core import trainable_params
 from .models import build_model, list_models, model_meta
 from .losses import BCEDiceLoss, _plain
 from .metrics import seg_metrics, seg_counts, summarise, SUMMARY_KEYS, SCORE_KEYS
+importlib.import_module('fastai.callback.schedule')  # adds Learner.fit_one_cycle
 
 # %% auto #0
-__all__ = ['PRECISIONS', 'resolve_precision', 'AutocastPrecision', 'defect_learner', 'quiet_training', 'SplitCounter',
-           'split_scores', 'evaluate', 'plot_history', 'export_learner', 'model_options', 'memory_dls',
-           'training_speed']
-
-# %% ../nbs/05_learner.ipynb #a07c4be3
-PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16')
-
-def resolve_precision(precision:str='auto', # 'auto', 'fp32', 'bf16' or 'fp16'
-                      device_type:str|None=None # 'cuda', 'cpu' or 'mps'; None for the best device here
-                     ) -> str:
-    "The precision that will run on `device_type`: 'fp32', 'bf16' or 'fp16'"
-    if precision not in PRECISIONS: raise ValueError(f"--precision {precision!r} is not one of {', '.join(PRECISIONS)}")
-    dev = device_type or default_device_type()
-    works = {'bf16': _autocast_works(dev, torch.bfloat16), 'fp16': dev != 'cpu' and _autocast_works(dev, torch.float16)}
-    if precision == 'auto':
-        if dev == 'mps' or (dev == 'cpu' and not cpu_bf16_fast()): return 'fp32'   # emulated bf16 is slower than fp32
-        return 'bf16' if works['bf16'] else 'fp16' if dev == 'cuda' and works['fp16'] else 'fp32'
-    if precision != 'fp32' and not works[precision]:
-        raise ValueError(f"--precision {precision}: {precision} autocast does not work on this {dev} device; use fp32 or auto")
-    return precision
+__all__ = ['AutocastPrecision', 'defect_learner', 'quiet_training', 'SplitCounter', 'split_scores', 'evaluate', 'plot_history',
+           'export_learner', 'model_options', 'memory_dls', 'training_speed']
 
 # %% ../nbs/05_learner.ipynb #fa5b89bb
 class AutocastPrecision(MixedPrecision):
@@ -132,8 +113,6 @@ def split_scores(counts, # (N, 6) per-image counts from seg_counts
     return res
 
 # %% ../nbs/05_learner.ipynb #af5ad81d
-_AUTOCAST = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}
-
 def evaluate(learn:Learner, # a learner of a run: defect_learner or Run.learner
              items:list|None=None, # image files in class folders; None for the split ds_idx of learn.dls
              ds_idx:int=2, # with items None: 0 train, 1 valid, 2 test
@@ -145,7 +124,7 @@ def evaluate(learn:Learner, # a learner of a run: defect_learner or Run.learner
             ) -> dict:
     "Loss and metrics of `learn` on `items` at `threshold`, overall and per class, with the per-image counts at every threshold"
     threshold = float(getattr(learn.loss_func, 'threshold', 0.5) if threshold is None else threshold)
-    if not 0 < threshold < 1: raise ValueError(f"--threshold {threshold}: must be between 0 and 1")
+    assert 0 < threshold < 1, f"threshold {threshold}: the caller checks it (core.check_threshold)"
     items = list(learn.dls[ds_idx].items) if items is None else [Path(o) for o in items]
     if not items: raise ValueError("nothing to evaluate: no images")
     ths = sorted({float(t) for t in thresholds} | {threshold})
@@ -155,7 +134,7 @@ def evaluate(learn:Learner, # a learner of a run: defect_learner or Run.learner
     prec = resolve_precision(precision, device_type)
     learn.model.to(memory_format=torch.contiguous_format if prec == 'fp32' else torch.channels_last)
     own = [cb for cb in learn.cbs if isinstance(cb, (ChannelsLast, MixedPrecision))]
-    with learn.removed_cbs(own), learn.no_bar(), torch.autocast(device_type, dtype=_AUTOCAST[prec], enabled=prec != 'fp32'):
+    with learn.removed_cbs(own), learn.no_bar(), torch.autocast(device_type, dtype=AUTOCAST_DTYPES[prec], enabled=prec != 'fp32'):
         learn.validate(dl=dl, cbs=[counter])
     counts, losses = torch.cat(counter.counts), torch.cat(counter.losses)
     res = split_scores(counts[:, ths.index(threshold)], losses, [class_of(p) for p in items])
@@ -232,11 +211,3 @@ def training_speed(learn:Learner, warmup:int=2) -> float:
     t = timer.times
     if len(t) <= warmup: raise ValueError(f"need more than {warmup} training batches to time, got {len(t)}")
     return (len(t) - 1 - warmup) * learn.dls.train.bs / (t[-1] - t[warmup])
-
-# %% ../nbs/05_learner.ipynb #ea6c85f9
-def __getattr__(name):
-    "`train` and `defectseg_train` moved to `defectseg.training`; imports from here still find them"
-    if name in ('train', 'defectseg_train'):
-        from defectseg import training   # training builds on this module, so it is imported when asked for
-        return getattr(training, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
