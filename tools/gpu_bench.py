@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Training and inference images/s of the seed's U-Net (base width 64) at 288x512 on a GPU.
+"""Training and inference images/s of the reference study's U-Net (base width 64) at 288x512 on a GPU.
 
 Never part of the CPU test run. Batches are random tensors already on the GPU, so the figures are the network's
 (forward, loss, backward and Adam step for training; forward only for inference), not the data pipeline's.
@@ -7,9 +7,9 @@ Never part of the CPU test run. Batches are random tensors already on the GPU, s
     python tools/gpu_bench.py                       # bf16 where the GPU has it, else fp16; batch 64
     python tools/gpu_bench.py --precision fp16 --compile --batch_size 64 --steps 30
 """
-import argparse, json, os, time
+import argparse, json, time
 import torch
-from defectseg.core import device_info
+from defectseg.core import device_info, AUTOCAST_DTYPES, PRECISIONS
 from defectseg.models import build_model
 from defectseg.losses import BCEDiceLoss
 
@@ -26,7 +26,7 @@ def bench(precision:str='auto', batch_size:int=64, size=(288, 512), steps:int=20
           channels_last:bool=True) -> dict:
     if not torch.cuda.is_available(): raise SystemExit("gpu_bench: no CUDA GPU here; this script measures GPUs only")
     if precision == 'auto': precision = 'bf16' if torch.cuda.is_bf16_supported() else 'fp16'
-    dtype = {'bf16': torch.bfloat16, 'fp16': torch.float16, 'fp32': None}[precision]
+    dtype = AUTOCAST_DTYPES[precision]
     fmt = torch.channels_last if channels_last else torch.contiguous_format
     model = build_model('unet', n_out=1).cuda().to(memory_format=fmt)
     net = torch.compile(model) if compile else model
@@ -47,7 +47,7 @@ def bench(precision:str='auto', batch_size:int=64, size=(288, 512), steps:int=20
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--precision', default='auto', choices=['auto', 'bf16', 'fp16', 'fp32'])
+    p.add_argument('--precision', default='auto', choices=PRECISIONS)
     p.add_argument('--batch_size', type=int, default=64)
     p.add_argument('--img_h', type=int, default=288)
     p.add_argument('--img_w', type=int, default=512)

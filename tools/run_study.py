@@ -1,20 +1,25 @@
-"""Run (or continue) a study of the experiments notebooks in the background: the same calls as their `#| slow` cells.
+"""Run (or continue) a study of the Experiments pages in the background: its notebook, slow cells included, in this process.
 
-    nohup python tools/run_study.py architectures > /tmp/defectseg_exp/architectures.log 2>&1 &
+    nohup python tools/run_study.py architectures > architectures.log 2>&1 &
 
-Records go to nbs/experiments/<study>/ (committed); run folders and the dataset stay in /tmp/defectseg_exp/.
-A record already there is read, not trained again, so the command can be stopped and started again."""
+The notebook defines the study (architectures, protocol, variants) and runs it in its `#| slow` cells. Records go to
+nbs/experiments/<study>/ (committed); run folders and the dataset go to the system's temporary folder. A record
+already there is read, not trained again, so the command can be stopped and started again. Nothing is saved in the
+notebook: refresh its page afterwards with `python tools/run_nb.py <notebook> --flags slow`."""
 import sys, torch
 from pathlib import Path
 from fastcore.script import call_parse
-from defectseg.core import reference_path
-from defectseg.experiments import STUDIES, run_named_study
+from nbdev.test import test_nb
+
+NOTEBOOKS = {'architectures': '10_architectures.ipynb', 'augmentation': '17_augmentation.ipynb'}   # study -> its page
 
 @call_parse
-def main(study:str, # a study of defectseg.experiments.STUDIES
+def main(study:str, # the study: architectures or augmentation
          threads:int=2): # torch threads
     "Run the study `study` to the end"
-    if study not in STUDIES: sys.exit(f"run_study.py: unknown study {study!r}; choose one of {', '.join(STUDIES)}")
+    if study not in NOTEBOOKS: sys.exit(f"run_study.py: unknown study {study!r}; choose one of {', '.join(NOTEBOOKS)}")
     torch.set_num_threads(threads)
-    results = Path(__file__).resolve().parents[1]/'nbs'/'experiments'/study
-    print(run_named_study(study, results).round(3).to_string(), flush=True)
+    nb = Path(__file__).resolve().parents[1]/'nbs'/'experiments'/NOTEBOOKS[study]
+    ok, seconds = test_nb(nb, force_flags=['slow'])
+    print(f"{nb.name}: {'done' if ok else 'failed'} in {seconds / 60:.1f} minutes", flush=True)
+    sys.exit(0 if ok else 1)
