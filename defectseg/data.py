@@ -6,6 +6,7 @@
 from __future__ import annotations
 from .core import ALL_CLASSES, CODES, MASK_DIRS, PREFIXES, IMG_EXTS, DEFAULT_SIZE, class_of, cli_errors  # first: it imports fastai quietly and turns Ctrl-C during the imports into one line
 import hashlib, io, os, threading, warnings
+from collections import OrderedDict
 from pathlib import Path
 from typing import Callable
 import cv2
@@ -560,34 +561,52 @@ class ResizeCache:
     def __repr__(self): return f"ResizeCache({self.size[0]}x{self.size[1]} in {self.cache_dir})"
 
 # %% ../nbs/01_data.ipynb #a1d0c0de0004
+def _stamp(path:Path) -> tuple|None:
+    "(modification time, size) of the file at `path`, or None where there is none (the reader then says why)"
+    try: st = path.stat(); return st.st_mtime_ns, st.st_size
+    except OSError: return None
+
 class MemoryCache:
-    "Images and masks resized to `size`, decoded once and kept in memory (e.g. for one evaluation and its figures)"
-    def __init__(self, size=DEFAULT_SIZE, mask_thresh:float=0.1, draft:bool=True):
-        self.size, self.mask_thresh, self.draft, self.images, self.masks = tuple(size), mask_thresh, draft, {}, {}
+    "Images and masks resized to `size`, decoded once and kept in memory: every one, or the last `max_items` of each"
+    def __init__(self, size=DEFAULT_SIZE, mask_thresh:float=0.1, draft:bool=True, max_items:int|None=None):
+        self.size, self.mask_thresh, self.draft, self.max_items = tuple(size), mask_thresh, draft, max_items
+        self.images, self.masks = OrderedDict(), OrderedDict()
+
+    def _get(self, store:OrderedDict, key:tuple, load:Callable) -> np.ndarray:
+        if None in key[1:]: return load()
+        if key in store: store.move_to_end(key); return store[key]
+        store[key] = value = load()
+        if self.max_items is not None and len(store) > self.max_items: store.popitem(last=False)
+        return value
+
     def image(self, image) -> np.ndarray:
-        "The resized image, decoded on its first request"
-        if (key := Path(image)) not in self.images: self.images[key] = load_image(key, self.size, self.draft)
-        return self.images[key]
+        "The resized image, decoded on its first request (and again if its file changed)"
+        p = Path(image)
+        return self._get(self.images, (p, _stamp(p)), lambda: load_image(p, self.size, self.draft))
+
     def mask(self, image) -> np.ndarray:
-        "The resized 0/1 mask (zeros for a good image), read on its first request"
-        if (key := Path(image)) not in self.masks: self.masks[key] = load_mask(key, self.size, self.mask_thresh)
-        return self.masks[key]
+        "The resized 0/1 mask (zeros for a good image), read on its first request (and again if its file changed)"
+        p = Path(image); mp = mask_path(p)
+        return self._get(self.masks, (p, _stamp(mp) if mp is not None else 'good'), lambda: load_mask(p, self.size, self.mask_thresh))
+
     def __repr__(self): return f"MemoryCache({self.size[0]}x{self.size[1]}, {len(self.images)} images)"
 
 # %% ../nbs/01_data.ipynb #51b8c60b
 class ReadImage(Transform):
-    "`get_x` for the MSD layout: the image at a path, resized (from a `ResizeCache` when given)"
+    "`get_x` for the MSD layout: the image at a path, resized, through `cache` (default: the last image read, kept in memory)"
     input_types = (Path, str)  # fastai's `test_dl` (so `learn.predict`) starts the pipeline here for a `str` too, not past the resize
-    def __init__(self, size=DEFAULT_SIZE, cache:ResizeCache|None=None, draft:bool=True):
-        super().__init__(); self.size, self.cache, self.draft = tuple(size), cache, draft
-    def encodes(self, path:Path|str): return self.cache.image(path) if self.cache else load_image(path, self.size, self.draft)
+    def __init__(self, size=DEFAULT_SIZE, cache:ResizeCache|MemoryCache|None=None, draft:bool=True):
+        super().__init__(); self.size, self.draft = tuple(size), draft
+        self.cache = cache if cache is not None else MemoryCache(size, draft=draft, max_items=1)   # fastai reads the first item thrice in a row
+    def encodes(self, path:Path|str): return self.cache.image(path)
 
 class ReadMask(Transform):
-    "`get_y` for the MSD layout: the 0/1 mask of the image at a path, resized (from a `ResizeCache` when given)"
+    "`get_y` for the MSD layout: the 0/1 mask of the image at a path, resized, through `cache` (default: the last mask read)"
     input_types = (Path, str)
-    def __init__(self, size=DEFAULT_SIZE, cache:ResizeCache|None=None, mask_thresh:float=0.1):
-        super().__init__(); self.size, self.cache, self.mask_thresh = tuple(size), cache, mask_thresh
-    def encodes(self, path:Path|str): return self.cache.mask(path) if self.cache else load_mask(path, self.size, self.mask_thresh)
+    def __init__(self, size=DEFAULT_SIZE, cache:ResizeCache|MemoryCache|None=None, mask_thresh:float=0.1):
+        super().__init__(); self.size, self.mask_thresh = tuple(size), mask_thresh
+        self.cache = cache if cache is not None else MemoryCache(size, mask_thresh, max_items=1)
+    def encodes(self, path:Path|str): return self.cache.mask(path)
 
 class SplitLookup:
     "A splitter that looks each item up in {path: 'train'|'valid'|'test'}; returns train, valid and test indices"
@@ -600,7 +619,7 @@ class SplitLookup:
 # %% ../nbs/01_data.ipynb #02163b9b
 def defect_datablock(splitter:Callable|None=None,            # e.g. SplitLookup; default fastai's random 80/20 split
                      img_size=DEFAULT_SIZE,    # (h, w) of the images and masks
-                     cache:ResizeCache|None=None,  # where resized images and masks are kept, if anywhere
+                     cache:ResizeCache|MemoryCache|None=None,  # where resized images and masks are kept; None: the last one read
                      mask_thresh:float=0.1,    # see resize_mask
                      item_tfms:list|None=None,           # applied after the resize
                      batch_tfms:list|None=None,          # applied before the normalisation

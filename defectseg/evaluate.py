@@ -4,34 +4,30 @@
 
 # %% ../nbs/06_evaluate.ipynb #b77ab892
 from __future__ import annotations
-from .core import CLASSES, ALL_CLASSES, cli_errors, atomic_write, check_int  # first: it imports fastai quietly
+from .core import ALL_CLASSES, cli_errors, check_batch_size, check_choice, check_int, check_output, check_precision, check_threshold  # first: it imports fastai quietly
 import json, os, shutil, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastcore.meta import delegates
 from fastcore.script import call_parse
-from .data import check_dataset, read_split, load_image, DatasetWarning, check_not_in_dataset
-from .metrics import summarise
+from fastai.callback.core import Callback
+from .data import DatasetReport, DatasetWarning, check_dataset, read_split, load_image
+from .metrics import summarise, metrics_table
 from .learner import evaluate, split_scores
 from .run import Run
 
 # %% auto #0
-__all__ = ['SPLIT_CHOICES', 'SWEEP_THRESHOLDS', 'TABLE_COLS', 'EVAL_FILES', 'PRECISIONS', 'MAX_BATCH', 'eval_items', 'counts_at',
-           'threshold_curve', 'choose_threshold', 'error_overlay', 'plot_cases', 'plot_sweep', 'worst_cases',
-           'metrics_frame', 'evaluate_run', 'defectseg_eval']
+__all__ = ['SPLIT_CHOICES', 'SWEEP_THRESHOLDS', 'EVAL_FILES', 'eval_items', 'counts_at', 'threshold_curve', 'choose_threshold',
+           'error_overlay', 'plot_cases', 'plot_sweep', 'KeepImages', 'worst_cases', 'evaluate_run', 'defectseg_eval']
 
 # %% ../nbs/06_evaluate.ipynb #68859dcd
 SPLIT_CHOICES = ('test', 'valid', 'train', 'all')
 
-def eval_items(base_path, # the dataset root (MSD layout)
+def eval_items(report:DatasetReport, # check_dataset of the dataset root
                run_dir, # the run folder, whose split.csv names the splits
-               split:str='test' # 'test', 'valid' or 'train' of the run's manifest, or 'all': every image under base_path
+               split:str='test' # 'test', 'valid' or 'train' of the run's manifest, or 'all': every usable image of the report
               ) -> pd.DataFrame:
     "The images to evaluate, with their class: columns `image` (absolute path) and `cls`"
-    if split not in SPLIT_CHOICES: raise ValueError(f"--split {split!r} is not one of {', '.join(SPLIT_CHOICES)}")
-    if base_path is None: raise ValueError("--base_path is required: the dataset root (with oil/, scratch/, stain/, good/ ...)")
-    if not Path(base_path).is_dir(): raise FileNotFoundError(f"--base_path {base_path}: no such folder")
-    report = check_dataset(base_path)
     items = report.items[['image', 'cls']]
     if split == 'all': return items.reset_index(drop=True)
     manifest = Path(run_dir)/'split.csv'
@@ -39,7 +35,7 @@ def eval_items(base_path, # the dataset root (MSD layout)
     files = read_split(manifest).query('split == @split').file.tolist()
     if not files: raise ValueError(f"--split {split}: the run's manifest {manifest} lists no {split} images")
     missing = [f for f in files if not (report.root/f).is_file()]
-    if missing: raise FileNotFoundError(f"--base_path {base_path}: {len(missing)} of the {len(files)} {split} images in {manifest} are not there "
+    if missing: raise FileNotFoundError(f"--base_path {report.root}: {len(missing)} of the {len(files)} {split} images in {manifest} are not there "
                                         f"(e.g. {missing[0]}); is it the dataset the run was trained on?")
     wanted = {report.root/f for f in files}
     return items[items.image.isin(wanted)].reset_index(drop=True)
@@ -90,7 +86,7 @@ def error_overlay(image:np.ndarray, # uint8 RGB (H, W, 3)
         out[sel] = (1 - alpha) * out[sel] + alpha * np.array(colour, np.float32)
     return out.round().astype(np.uint8)
 
-def plot_cases(images, # image files, one row each
+def plot_cases(images, # image files or arrays (e.g. those the prediction pass kept), one row each
                pred:dict, # from evaluate with keep=True
                idxs, # the positions of images in pred
                size, # (h, w) the images were predicted at
@@ -112,7 +108,7 @@ def plot_cases(images, # image files, one row each
             ax.imshow(panel, cmap='gray' if panel.ndim == 2 else None, vmin=0, vmax=1 if panel.ndim == 2 else None, interpolation='nearest')
             ax.set_xticks([]); ax.set_yticks([])
             if row == 0: ax.set_title(name, fontsize=10)
-        axs[row, 0].set_ylabel(titles[row] if titles else Path(images[i]).name, fontsize=8)
+        axs[row, 0].set_ylabel(titles[row] if titles else Path(images[i]).name if isinstance(images[i], (str, Path)) else str(i), fontsize=8)
     fig.tight_layout()
     if out is not None: fig.savefig(out, dpi=90); plt.close(fig)
     return fig
@@ -138,9 +134,21 @@ def plot_sweep(valid_curve:pd.DataFrame, # threshold_curve of the validation spl
     if out is not None: fig.savefig(out, dpi=90); plt.close(fig)
     return fig
 
-# %% ../nbs/06_evaluate.ipynb #b2b8aa50
-TABLE_COLS = ('n_images', 'loss', 'dice', 'iou', 'defect_dice', 'defect_iou', 'precision', 'recall', 'fp_good')
+# %% ../nbs/06_evaluate.ipynb #a6d0c0de0001
+class KeepImages(Callback):
+    "Keep the input images of every batch `validate` sees, un-normalised to uint8 RGB (H, W, 3) arrays, in order"
+    order = 100
+    def __init__(self, stats:tuple|None=None): # the (mean, std) the images were normalised with; None for ImageNet's
+        from fastai.vision.data import imagenet_stats
+        mean, std = stats or imagenet_stats
+        self.mean, self.std = torch.tensor(mean).view(1, 3, 1, 1), torch.tensor(std).view(1, 3, 1, 1)
+    def before_validate(self): self.images = []
+    def after_batch(self):
+        if self.training: return
+        x = self.learn.xb[0].as_subclass(torch.Tensor).float().cpu() * self.std + self.mean
+        self.images += list((x * 255).round().clamp(0, 255).byte().permute(0, 2, 3, 1).numpy())
 
+# %% ../nbs/06_evaluate.ipynb #b2b8aa50
 def worst_cases(res:dict, # from evaluate
                 items:pd.DataFrame, # image and cls of each evaluated image
                 n:int=4 # how many
@@ -150,12 +158,6 @@ def worst_cases(res:dict, # from evaluate
             for i, c in enumerate(counts_at(res, res['threshold']).numpy()) if c[4] > 0]
     if not rows: return pd.DataFrame(columns=['pos', 'image', 'cls', 'dice'])
     return pd.DataFrame(rows).sort_values(['dice', 'image'], kind='stable').head(n).reset_index(drop=True)
-
-def metrics_frame(res:dict) -> pd.DataFrame:
-    "The `TABLE_COLS` overall ('all') and per class, one row each (classes without images left out)"
-    rows = {'all': {k: res[k] for k in TABLE_COLS}}
-    rows.update({c: {k: v[k] for k in TABLE_COLS} for c, v in res['per_class'].items() if v['n_images']})
-    return pd.DataFrame(rows).T.astype(float).astype({'n_images': int})
 
 def _jsonable(o):
     if isinstance(o, dict): return {str(k): _jsonable(v) for k, v in o.items()}
@@ -174,38 +176,36 @@ def _md_table(df:pd.DataFrame, digits:int=4) -> str:
     return '\n'.join(lines)
 
 # %% ../nbs/06_evaluate.ipynb #b6d89da7
-def _valid_sweep(learn, run:Run, base_path, split:str, res:dict, items:pd.DataFrame, **kw) -> tuple:
+def _valid_report(run:Run, report:DatasetReport, split:str) -> DatasetReport:
+    "The report of the dataset that holds the run's validation split: `report`, unless `split` is 'all' over another folder"
+    root = run.config.get('base_path')
+    if split != 'all' or (root is not None and Path(root).expanduser().resolve() == report.root): return report
+    if root is None: raise ValueError("the run's config.json names no dataset to take the validation split from")
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', DatasetWarning)
+        return check_dataset(root)
+
+def _valid_sweep(learn, run:Run, report:DatasetReport, split:str, res:dict, items:pd.DataFrame, **kw) -> tuple:
     "(validation `threshold_curve`, its number of images, None) or (None, 0, why there is none)"
     if split == 'valid': return threshold_curve(res, items.cls), len(items), None
-    root = base_path if split != 'all' else run.config.get('base_path')
-    if root is None: return None, 0, "the run's config.json names no dataset to take the validation split from"
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter('ignore', DatasetWarning)
-            valid = eval_items(root, run.path, 'valid')
+    try: valid = eval_items(_valid_report(run, report, split), run.path, 'valid')
     except (OSError, ValueError) as e: return None, 0, f"no validation split to sweep ({e})"
     if valid.empty: return None, 0, "the validation split is empty"
+    pos = {p: i for i, p in enumerate(items.image)}
+    if all(p in pos for p in valid.image):   # predicted already (--split all over the run's own dataset): not again
+        rows = [pos[p] for p in valid.image]
+        return threshold_curve(dict(counts=res['counts'][rows], thresholds=res['thresholds']), valid.cls), len(valid), None
     return threshold_curve(evaluate(learn, valid.image, **kw), valid.cls), len(valid), None
 
 # %% ../nbs/06_evaluate.ipynb #e7a1b2c3
 EVAL_FILES = ('metrics.json', 'report.md', 'predictions.png', 'worst_cases.png', 'threshold_sweep.png')   # all an evaluation writes
-PRECISIONS = ('fp32', 'bf16', 'fp16', 'auto')
-MAX_BATCH = 1024   # images per forward pass
-
-def _check_eval_args(split, batch_size, threshold, precision, n_per_class, n_worst):
-    "Refuse a bad flag, naming it, before anything is read or written"
-    if split not in SPLIT_CHOICES: raise ValueError(f"--split {split!r} is not one of {', '.join(SPLIT_CHOICES)}")
-    if batch_size is not None: check_int(batch_size, '--batch_size', 1, MAX_BATCH)
-    if threshold is not None and not 0 < threshold < 1: raise ValueError(f"--threshold {threshold}: must be between 0 and 1")
-    if precision not in PRECISIONS: raise ValueError(f"--precision {precision!r} is not one of {', '.join(PRECISIONS)}")
-    check_int(n_per_class, '--n_per_class', 0, 100); check_int(n_worst, '--n_worst', 0, 100)
 
 def _eval_out(out, run:Run, split:str, overwrite:bool) -> Path:
     "The evaluation folder: outside any dataset, not the run folder itself, and without an earlier evaluation unless `overwrite`"
     flag = '--out'
     out = Path(out).expanduser() if out is not None else run.path/f'eval_{split}'
     if out.exists() and not out.is_dir(): raise NotADirectoryError(f"{flag} {out}: is a file, not a folder")
-    check_not_in_dataset(out, flag)
+    check_output(out, flag)
     if out.resolve() == run.path.resolve(): raise ValueError(f"{flag} {out}: is the run folder itself; evaluations go to {run.path/('eval_' + split)} or a folder of their own")
     if (earlier := [f for f in EVAL_FILES if (out/f).exists()]):
         if not overwrite: raise FileExistsError(f"{flag} {out}: holds an earlier evaluation ({', '.join(earlier)}); pass --overwrite to replace it, or another {flag}")
@@ -220,7 +220,7 @@ def _report(res:dict, out:Path, figures:dict, worst:pd.DataFrame) -> str:
              f"- checkpoint: `{res['checkpoint']}`", f"- dataset: `{res['base_path']}` ({res['n_images']} images: "
              + ', '.join(f"{c} {v['n_images']}" for c, v in res['per_class'].items()) + ')',
              f"- image size {res['img_size'][0]}x{res['img_size'][1]} (the run's training size); threshold {t:g}", '',
-             f"## Metrics at threshold {t:g}", '', _md_table(metrics_frame(res).rename_axis('class')), '',
+             f"## Metrics at threshold {t:g}", '', _md_table(metrics_table(res).rename_axis('class')), '',
              "`dice` and `iou` pool every pixel of the split; `defect_dice` and `defect_iou` are the mean over the images "
              "that hold a defect; `precision` and `recall` are pooled; `fp_good` is the share of pixels flagged on good "
              "images; `loss` is the mean per-image loss.", '', '## Threshold sweep', '']
@@ -253,62 +253,73 @@ def evaluate_run(base_path:str|None=None, # the dataset root; None for the one i
                  verbose:bool=True, # print the table and where the files are
                 ) -> dict:
     "Evaluate a trained run on a split or a folder; write metrics.json, report.md and figures; return the metrics"
-    _check_eval_args(split, batch_size, threshold, precision, n_per_class, n_worst)
+    split, precision = check_choice(split, '--split', SPLIT_CHOICES), check_precision(precision)
+    if batch_size is not None: check_batch_size(batch_size)
+    if threshold is not None: check_threshold(threshold)
+    check_int(n_per_class, '--n_per_class', 0, 100); check_int(n_worst, '--n_worst', 0, 100)
     run = Run(ckpt)
     base_path = base_path if base_path is not None else run.config.get('base_path')
-    threshold = run.threshold if threshold is None else threshold
-    items = eval_items(base_path, run.path, split)
+    if base_path is None: raise ValueError("--base_path is required: the dataset root (with oil/, scratch/, stain/, good/ ...)")
+    report = check_dataset(base_path)                       # the one scan of the dataset
+    items = eval_items(report, run.path, split)
     out = _eval_out(out, run, split, overwrite)
-    root = Path(base_path).resolve()
-    if split == 'all' and run.config.get('base_path') and root == Path(run.config['base_path']).resolve():
-        warnings.warn(f"--split all on {root}, the dataset the run was trained on: the numbers include its training images")
+    if split == 'all' and run.config.get('base_path') and report.root == Path(run.config['base_path']).expanduser().resolve():
+        warnings.warn(f"--split all on {report.root}, the dataset the run was trained on: the numbers include its training images")
+    threshold = run.threshold if threshold is None else threshold
     learn = run.learner(run.dataloaders(items.image, batch_size))
     kw = dict(threshold=threshold, thresholds=SWEEP_THRESHOLDS, precision=precision, bs=batch_size or learn.dls.bs)
-    pred = evaluate(learn, items.image, keep=True, **kw)
-    res = dict(split=split, run=str(run.path), checkpoint=str(run.weights), base_path=str(root), img_size=list(run.size),
+    kept = KeepImages(run.stats)                            # the figures draw the pixels the prediction pass decoded
+    with learn.added_cbs(kept): pred = evaluate(learn, items.image, keep=True, **kw)
+    res = dict(split=split, run=str(run.path), checkpoint=str(run.weights), base_path=str(report.root), img_size=list(run.size),
                **{k: v for k, v in pred.items() if k not in ('counts', 'losses', 'thresholds', 'probs', 'masks')})
-    valid_curve, n_valid, why = _valid_sweep(learn, run, base_path, split, pred, items, **kw)
+    res['threshold_sweep'] = _sweep(*_valid_sweep(learn, run, report, split, pred, items, **kw), pred, items, threshold)
+    images = kept.images
     out.mkdir(parents=True, exist_ok=True)
-    final, out = out, Path(f"{out}/.eval-{os.getpid()}.tmp")   # written here first, moved into place once everything is made
-    shutil.rmtree(out, ignore_errors=True); out.mkdir()
-    try: return _write_eval(res, pred, items, out, final, run, split, root, threshold, valid_curve, n_valid, why, n_per_class, n_worst, verbose)
-    finally: shutil.rmtree(out, ignore_errors=True)
+    stage = Path(f"{out}/.eval-{os.getpid()}.tmp")   # written here first, moved into place once everything is made
+    shutil.rmtree(stage, ignore_errors=True); stage.mkdir()
+    try: _write_eval(res, pred, items, images, stage, out, run.size, n_per_class, n_worst)
+    finally: shutil.rmtree(stage, ignore_errors=True)
+    if verbose: _print_eval(res, out)
+    return res
 
-def _write_eval(res, pred, items, out, final, run, split, root, threshold, valid_curve, n_valid, why, n_per_class, n_worst, verbose) -> dict:
-    "Make the figures, metrics.json and report.md in the staging folder `out`, then replace the earlier evaluation in `final`"
-    figures = dict(predictions='predictions.png', worst='worst_cases.png', sweep='threshold_sweep.png')
-    if valid_curve is None: res['threshold_sweep'] = dict(metric='defect_dice', chosen=None, reason=why)
-    else:
-        chosen = choose_threshold(valid_curve, 'defect_dice', prefer=threshold)
-        test_curve = threshold_curve(pred, items.cls)
-        at_chosen = split_scores(counts_at(pred, chosen), pred['losses'], items.cls)
-        res['threshold_sweep'] = dict(metric='defect_dice', thresholds=list(valid_curve.index),
-            valid_dice=valid_curve['dice'].tolist(), valid_defect_dice=valid_curve['defect_dice'].tolist(),
-            n_valid=n_valid, chosen=chosen, valid_best=float(valid_curve.loc[chosen, 'defect_dice']),
-            valid_at_run_threshold=float(valid_curve.loc[threshold, 'defect_dice']), at_chosen=at_chosen,
-            split_dice=test_curve['dice'].tolist(), split_defect_dice=test_curve['defect_dice'].tolist())
-        plot_sweep(valid_curve, chosen, threshold, test_curve, out=out/figures['sweep'], split=split)
+def _sweep(valid_curve, n_valid:int, why, pred:dict, items:pd.DataFrame, threshold:float) -> dict:
+    "The threshold sweep of `metrics.json`: chosen on the validation curve, and the evaluated split at the chosen threshold"
+    if valid_curve is None: return dict(metric='defect_dice', chosen=None, reason=why)
+    chosen, curve = choose_threshold(valid_curve, 'defect_dice', prefer=threshold), threshold_curve(pred, items.cls)
+    return dict(metric='defect_dice', thresholds=list(valid_curve.index), valid_dice=valid_curve['dice'].tolist(),
+                valid_defect_dice=valid_curve['defect_dice'].tolist(), n_valid=n_valid, chosen=chosen,
+                valid_best=float(valid_curve.loc[chosen, 'defect_dice']), valid_at_run_threshold=float(valid_curve.loc[threshold, 'defect_dice']),
+                at_chosen=split_scores(counts_at(pred, chosen), pred['losses'], items.cls),
+                split_dice=curve['dice'].tolist(), split_defect_dice=curve['defect_dice'].tolist())
+
+def _write_eval(res:dict, pred:dict, items:pd.DataFrame, images:list, stage:Path, out:Path, size, n_per_class:int, n_worst:int):
+    "Draw the figures from the kept arrays, write metrics.json and report.md in `stage`, then replace the earlier evaluation in `out`"
+    figures, threshold, sw = dict(predictions='predictions.png', worst='worst_cases.png', sweep='threshold_sweep.png'), res['threshold'], res['threshold_sweep']
+    if sw['chosen'] is not None:
+        valid_curve = pd.DataFrame(dict(dice=sw['valid_dice'], defect_dice=sw['valid_defect_dice']), index=sw['thresholds'])
+        split_curve = pd.DataFrame(dict(dice=sw['split_dice'], defect_dice=sw['split_defect_dice']), index=sw['thresholds'])
+        plot_sweep(valid_curve, sw['chosen'], threshold, split_curve, out=stage/figures['sweep'], split=res['split'])
     sample = [i for c in ALL_CLASSES for i in items.index[items.cls == c][:n_per_class]]
-    plot_cases(list(items.image), pred, sample, run.size, threshold, [f"{items.cls[i]}: {Path(items.image[i]).name}" for i in sample], out=out/figures['predictions'])
+    plot_cases(images, pred, sample, size, threshold, [f"{items.cls[i]}: {Path(items.image[i]).name}" for i in sample], out=stage/figures['predictions'])
     worst = worst_cases(pred, items, n_worst)
     if not worst.empty:
-        plot_cases(list(items.image), pred, worst.pos, run.size, threshold, [f"{r.image}\nDice {r.dice:.3f}" for r in worst.itertuples()], out=out/figures['worst'])
+        plot_cases(images, pred, worst.pos, size, threshold, [f"{r.image}\nDice {r.dice:.3f}" for r in worst.itertuples()], out=stage/figures['worst'])
     res['worst_cases'] = worst[['image', 'cls', 'dice']].to_dict('records')
-    res['figures'] = [f for k, f in figures.items() if (out/f).exists()]   # only what this evaluation drew
-    (out/'metrics.json').write_text(json.dumps(_jsonable(res), indent=2))
-    (out/'report.md').write_text(_report(res, out, figures, worst))
-    for f in EVAL_FILES: (final/f).unlink(missing_ok=True)                 # the earlier evaluation's files, and nothing else
+    res['figures'] = [f for f in figures.values() if (stage/f).exists()]   # only what this evaluation drew
+    (stage/'metrics.json').write_text(json.dumps(_jsonable(res), indent=2))
+    (stage/'report.md').write_text(_report(res, stage, figures, worst))
+    for f in EVAL_FILES: (out/f).unlink(missing_ok=True)                 # the earlier evaluation's files, and nothing else
     for f in EVAL_FILES:
-        if (out/f).exists(): os.replace(out/f, final/f)
-    out = final
-    if verbose:
-        print(f"{res['n_images']} images ({split}) of {root}, threshold {threshold:g}:")
-        print(metrics_frame(res).round(4).to_string())
-        sw = res['threshold_sweep']
-        if sw.get('chosen') is not None: print(f"threshold chosen on valid: {sw['chosen']:g}; {split} defect_dice there {sw['at_chosen']['defect_dice']:.4f}")
-        else: print(f"no threshold sweep: {sw['reason']}")
-        print(f"wrote {out/'metrics.json'} and {out/'report.md'}")
-    return res
+        if (stage/f).exists(): os.replace(stage/f, out/f)
+
+def _print_eval(res:dict, out:Path):
+    "The table and the sweep's answer, as `defectseg_eval` prints them"
+    print(f"{res['n_images']} images ({res['split']}) of {res['base_path']}, threshold {res['threshold']:g}:")
+    print(metrics_table(res).round(4).to_string())
+    sw = res['threshold_sweep']
+    if sw['chosen'] is not None: print(f"threshold chosen on valid: {sw['chosen']:g}; {res['split']} defect_dice there {sw['at_chosen']['defect_dice']:.4f}")
+    else: print(f"no threshold sweep: {sw['reason']}")
+    print(f"wrote {out/'metrics.json'} and {out/'report.md'}")
 
 # %% ../nbs/06_evaluate.ipynb #d1dd9fa4
 @call_parse
