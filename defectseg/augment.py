@@ -4,16 +4,16 @@
 
 # %% ../nbs/08_augment.ipynb #36e479b6
 from __future__ import annotations
-from .core import ALL_CLASSES, CLASSES, MASK_DIRS, PREFIXES, MAX_COUNT, MAX_SEED, atomic_write, check_int, cli_errors, Interrupted  # first: it imports fastai quietly
-import math, random, hashlib, sys
+from .core import (ALL_CLASSES, MASK_DIRS, PREFIXES, MAX_COUNT, atomic_write, write_image, cli_errors, Interrupted,  # first: it imports fastai quietly
+                            check_count, check_folder, check_number, check_output, check_seed)
+import math, random
 from pathlib import Path
 import numpy as np, pandas as pd, cv2, torch
 import torch.nn.functional as F
-import torchvision.transforms.functional as TF
-from fastcore.script import call_parse, Param, store_true
+from fastcore.script import call_parse, store_true
 from fasttransform import ItemTransform
 from .synth import find_screen, stroke_coverage, scratch_stroke
-from .data import load_image, dataset_root_of
+from .data import load_image, load_mask
 from fastai.vision.augment import RandTransform, Flip, Rotate, setup_aug_tfms
 from fastai.vision.core import PILImage, PILMask
 from fastai.torch_core import TensorImage, TensorMask
@@ -21,9 +21,9 @@ from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
 __all__ = ['PHOTOMETRIC', 'DEFAULT_AUGS', 'SCRATCH_PATTERNS', 'STAGES', 'bcg', 'gaussian_blur', 'gaussian_noise', 'specular',
-           'color_jitter', 'parse_augs', 'check_prob', 'apply_photometric', 'PhotometricAug', 'defect_augs',
-           'screen_region', 'scratch_path', 'scratch_coverage', 'add_scratches', 'ScratchTransform', 'augment_image',
-           'train_sources', 'parse_counts', 'stage_counts', 'augment_dataset', 'defectseg_augment']
+           'color_jitter', 'parse_augs', 'apply_photometric', 'PhotometricAug', 'defect_augs', 'screen_region',
+           'scratch_path', 'scratch_coverage', 'add_scratches', 'ScratchTransform', 'augment_image', 'train_sources',
+           'parse_counts', 'stage_counts', 'augment_dataset', 'defectseg_augment']
 
 # %% ../nbs/08_augment.ipynb #6881a796
 def _u(n, lo, hi, gen=None):
@@ -135,13 +135,6 @@ def parse_augs(augs: str|list|tuple|None, # comma-separated names, 'all', 'none'
     if bad: raise ValueError(f"{flag}: unknown augmentation {', '.join(map(repr, bad))}; choose from {', '.join(PHOTOMETRIC)} (or 'all', 'none')")
     return tuple(dict.fromkeys(names))
 
-def check_prob(p, flag: str) -> float:
-    "`p` as a float, refused with a message naming `flag` when it is not a probability"
-    try: p = float(p)
-    except (TypeError, ValueError): raise ValueError(f"{flag}: {p!r} is not a number") from None
-    if not 0 <= p <= 1: raise ValueError(f"{flag}: {p} is not a probability (it must lie in [0, 1])")
-    return p
-
 # %% ../nbs/08_augment.ipynb #8c794133
 def apply_photometric(x: torch.Tensor,  # float images (B, 3, H, W) in [0, 1]
                       augs=DEFAULT_AUGS,  # names in PHOTOMETRIC, in the order they are applied
@@ -150,7 +143,7 @@ def apply_photometric(x: torch.Tensor,  # float images (B, 3, H, W) in [0, 1]
                       gen: torch.Generator|None=None # random generator (torch's global one by default)
                      ) -> tuple:
     "Photometric augmentation of a batch, per image; returns `(x, {name: bool tensor (B,) of the images changed})`"
-    augs, p_img, p = parse_augs(augs), check_prob(p_img, 'p_img'), check_prob(p, 'p')
+    augs, p_img, p = parse_augs(augs), check_number(p_img, 'p_img', 0, 1), check_number(p, 'p', 0, 1)
     B, _, H, W = x.shape
     gate = torch.rand(B, generator=gen) < p_img
     x, done = x.clone(), {}
@@ -173,7 +166,7 @@ class PhotometricAug(RandTransform):
                  p_img: float=0.3,   # per-image gate
                  p: float=0.4):      # per-augmentation probability once through the gate
         super().__init__(p=1.)
-        self.augs, self.p_img, self.p_aug = parse_augs(augs), check_prob(p_img, 'p_img'), check_prob(p, 'p')
+        self.augs, self.p_img, self.p_aug = parse_augs(augs), check_number(p_img, 'p_img', 0, 1), check_number(p, 'p', 0, 1)
     def encodes(self, x: TensorImage): return TensorImage(apply_photometric(x, self.augs, self.p_img, self.p_aug)[0])
 
 # %% ../nbs/08_augment.ipynb #791edbc4
@@ -185,7 +178,7 @@ def defect_augs(augs='bcg,blur,noise,specular,colorjitter', # photometric augmen
                 p_affine: float=0.5      # probability of each geometric transform
                ) -> list:
     "The batch transforms for training: fastai's flip and rotation, then `PhotometricAug`"
-    augs, p_img, p, p_affine = parse_augs(augs), check_prob(p_img, 'p_img'), check_prob(p, 'p'), check_prob(p_affine, 'p_affine')
+    augs, p_img, p, p_affine = parse_augs(augs), check_number(p_img, 'p_img', 0, 1), check_number(p, 'p', 0, 1), check_number(p_affine, 'p_affine', 0, 1)
     tfms = setup_aug_tfms([Flip(p=p_affine), Rotate(max_deg=max_rotate, p=p_affine)]) if geometric else []
     if augs: tfms.append(PhotometricAug(augs, p_img=p_img, p=p))
     return tfms
@@ -304,7 +297,7 @@ class ScratchTransform(ItemTransform):
                  n=(1, 3),            # number of scratches
                  **kwargs):           # passed on to add_scratches
         super().__init__()
-        self.p, self.n, self.kwargs = check_prob(p, 'p'), n, kwargs
+        self.p, self.n, self.kwargs = check_number(p, 'p', 0, 1), n, kwargs
 
     def encodes(self, xy):
         img, msk, *rest = xy
@@ -342,7 +335,7 @@ def augment_image(img: np.ndarray,         # uint8 image (H, W, 3)
                   max_rotate: float=5.     # the largest rotation, degrees
                  ) -> tuple:
     "One augmented variant: `(img, mask, operations)`, `operations` a list of strings with the parameters"
-    augs, p = parse_augs(augs), check_prob(p, '--p')
+    augs, p = parse_augs(augs), check_number(p, '--p', 0, 1)
     rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
     ops = []
     if geometric:
@@ -400,8 +393,8 @@ def parse_counts(counts: str|dict|None, flag: str='--counts') -> dict:
 
 def stage_counts(target_count: int, basic_aug_ratio: float=0.2) -> dict:
     "How many images each stage of `--multi_stage` makes"
-    check_int(target_count, '--target_count', 1, MAX_COUNT)
-    ratio = check_prob(basic_aug_ratio, '--basic_aug_ratio')
+    check_count(target_count, '--target_count', 1)
+    ratio = check_number(basic_aug_ratio, '--basic_aug_ratio', 0, 1)
     basic = round(target_count * ratio)
     rest = target_count - basic
     on_basic = rest // 2 if basic else 0
@@ -414,20 +407,13 @@ def _out_name(cls: str, stem: str, stage: str, k: int) -> str:
     return f"{cls}/{name}" if cls == 'good' or stem.startswith(PREFIXES[cls] + '_') else f"{cls}/{PREFIXES[cls]}_{name}"
 
 def _write(path: Path, img: np.ndarray):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    arr = cv2.cvtColor(img, cv2.COLOR_RGB2BGR) if img.ndim == 3 else img
-    if not cv2.imwrite(str(path), arr): raise OSError(f"cannot write {path}")
+    path.parent.mkdir(parents=True, exist_ok=True); write_image(path, img)
 
 def _check_folders(input_dir, out_dir) -> tuple:
     if input_dir is None: raise ValueError("--input_dir is required: the dataset root whose training images are augmented")
     if out_dir is None: raise ValueError("--out_dir is required: a new folder for the augmented images")
-    root, out = Path(input_dir).expanduser().resolve(), Path(out_dir).expanduser().resolve()
-    if not root.is_dir(): raise FileNotFoundError(f"--input_dir {root}: no such folder")
-    if out == root or root in out.parents: raise ValueError(f"--out_dir {out} lies inside --input_dir {root}: the augmented images must not be written into the dataset")
-    if out in root.parents: raise ValueError(f"--out_dir {out} contains --input_dir {root}: choose a folder outside the dataset")
+    root, out = check_folder(input_dir, '--input_dir'), check_output(out_dir, '--out_dir', allow_root=True, input_dir=input_dir)
     if out.exists() and not out.is_dir(): raise ValueError(f"--out_dir {out} is a file, not a folder")
-    if (other := dataset_root_of(out.parent)) is not None and other != out:
-        raise ValueError(f"--out_dir {out} lies inside the dataset {other}: write the augmented images outside any dataset")
     if out.is_dir() and any(out.iterdir()): raise FileExistsError(f"--out_dir {out} already holds files (an earlier run?): choose a new folder or delete it yourself; nothing was written")
     return root, out
 
@@ -463,7 +449,6 @@ def _scratch_ops(info) -> list:
 
 def _make_one(job, root: Path, out: Path, seed: int, augs, p: float, max_rotate: float) -> tuple:
     "Make and write the output of `job`; returns its operations"
-    from defectseg.data import load_mask
     rng = np.random.default_rng([seed, STAGES.index(job['stage']), job['k']])
     if job['stage'] in ('variant', 'basic'):
         src = root/job['source']
@@ -498,10 +483,9 @@ def augment_dataset(input_dir,                 # the dataset root (MSD layout); 
                     progress: bool=True        # show a progress bar
                    ) -> pd.DataFrame:
     "Write augmented variants of the training images of `input_dir` to `out_dir`; returns the manifest"
-    from defectseg.data import save_split
-    check_int(seed, '--seed', 0, MAX_SEED); check_int(split_seed, '--split_seed', 0, MAX_SEED)
+    check_seed(seed); check_seed(split_seed, '--split_seed')
     root, out = _check_folders(input_dir, out_dir)
-    counts, augs, p = parse_counts(counts), parse_augs(augs), check_prob(p, '--p')
+    counts, augs, p = parse_counts(counts), parse_augs(augs), check_number(p, '--p', 0, 1)
     stages = stage_counts(target_count, basic_aug_ratio) if multi_stage else dict(basic=0, scratch_on_basic=0, scratch_on_good=0)
     if not counts and not multi_stage: raise ValueError("nothing to do: give --counts (e.g. 'good:50,oil:100') and/or --multi_stage")
     train = train_sources(root, split_seed, manifest)

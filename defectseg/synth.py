@@ -4,23 +4,24 @@
 
 # %% ../nbs/02_synth.ipynb #7f8a1d60
 from __future__ import annotations
-from .core import CLASSES, ALL_CLASSES, MASK_DIRS, PREFIXES, MAX_COUNT, MAX_SEED, MAX_SIDE, MAX_IMAGE_PIXELS, check_int, atomic_write, cli_errors, Interrupted  # first: it imports fastai quietly and turns Ctrl-C during the imports into one line
-import math, os, sys, json, warnings
+from .core import (CLASSES, ALL_CLASSES, MASK_DIRS, PREFIXES, IMG_EXTS, MAX_COUNT, MAX_IMAGE_PIXELS, atomic_write, write_image,  # first: it imports fastai quietly and turns Ctrl-C during the imports into one line
+                            check_count, check_folder, check_int, check_output, check_seed, check_side, cli_errors, Interrupted)
+import math, os, sys, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, cv2
 from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
-from PIL import Image
+from .data import read_image, read_mask_file
 
 # %% auto #0
-__all__ = ['REAL_STATS', 'PERCENTILES', 'REAL_SIZE', 'TWO_CLASS_RATE', 'MIN_SIZE', 'WHITE_RATE', 'MAX_WORKERS', 'IMAGE_EXTS',
-           'MIN_BACKGROUND', 'REF_SIZE', 'REAL_LOOK', 'LOOK_TOLERANCE', 'quantile', 'sample_size', 'sample_count',
-           'phone_layout', 'on_screen', 'rounded_rect', 'render_scene', 'stain', 'oil', 'stroke_coverage',
-           'scratch_stroke', 'scratch', 'render_object', 'add_defects', 'sensor_noise', 'distractors', 'camera',
-           'synth_image', 'synth_files', 'image_seed', 'check_synth_args', 'make_synth', 'object_stats',
-           'median_deviation', 'find_screen', 'background_items', 'check_background', 'synth_on_backgrounds',
-           'scene_regions', 'region_look', 'defect_look', 'scratch_width', 'scratch_profile', 'image_look',
-           'look_sample', 'realism_report', 'defectseg_synth']
+__all__ = ['REAL_STATS', 'PERCENTILES', 'REAL_SIZE', 'TWO_CLASS_RATE', 'MIN_SIZE', 'WHITE_RATE', 'MAX_WORKERS', 'MIN_BACKGROUND',
+           'REF_SIZE', 'REAL_LOOK', 'LOOK_TOLERANCE', 'quantile', 'sample_size', 'sample_count', 'phone_layout',
+           'on_screen', 'rounded_rect', 'render_scene', 'stain', 'oil', 'stroke_coverage', 'scratch_stroke', 'scratch',
+           'render_object', 'add_defects', 'sensor_noise', 'distractors', 'camera', 'synth_image', 'synth_files',
+           'image_seed', 'check_synth_args', 'make_synth', 'object_stats', 'median_deviation', 'find_screen',
+           'background_items', 'check_background', 'synth_on_backgrounds', 'scene_regions', 'region_look',
+           'defect_look', 'scratch_width', 'scratch_profile', 'image_look', 'look_sample', 'realism_report',
+           'defectseg_synth']
 
 # %% ../nbs/02_synth.ipynb #b1bcf430
 # The real MSD statistics at 1080x1920 (3,104 objects in 1,220 images), from the public repository
@@ -492,32 +493,23 @@ def _write_one(job):
     out, cls, i, img_path, mask_path, seed, width, height, quality = job
     img, mask, objects = synth_image(np.random.default_rng(image_seed(seed, cls, i)), cls, width, height)
     q = int(np.random.default_rng([*image_seed(seed, cls, i), 1]).integers(max(1, quality - 25), quality + 1))   # phones' JPEGs vary
-    params = [cv2.IMWRITE_JPEG_QUALITY, q] if img_path.suffix == '.jpg' else [cv2.IMWRITE_PNG_COMPRESSION, 3]
-    (out / img_path).write_bytes(cv2.imencode(img_path.suffix, cv2.cvtColor(img, cv2.COLOR_RGB2BGR), params)[1].tobytes())
-    if mask_path is not None: (out / mask_path).write_bytes(cv2.imencode('.png', mask)[1].tobytes())
+    write_image(out / img_path, img, quality=q)
+    if mask_path is not None: write_image(out / mask_path, mask)
     return len(objects)
 
 # %% ../nbs/02_synth.ipynb #0e87608b
 MAX_WORKERS = 64   # processes a synthesis may start
 
-def _dataset_above(out:Path) -> Path|None:
-    "The dataset (class or mask folders) that `out` lies strictly inside, or None"
-    for d in Path(out).resolve().parents:
-        if d.is_dir() and any((d/c).is_dir() for c in (*ALL_CLASSES, *MASK_DIRS.values())): return d
-    return None
-
 def check_synth_args(out, n=400, good=20, width=1920, height=1080, seed=0, overwrite=False, quality=90, workers=1):
     "Raise a `ValueError` (or `FileExistsError`) naming the flag when `make_synth` cannot write; writes nothing"
-    for flag, value, lo, hi in (('--n', n, 0, MAX_COUNT), ('--good', good, 0, MAX_COUNT), ('--width', width, MIN_SIZE[1], MAX_SIDE),
-                                ('--height', height, MIN_SIZE[0], MAX_SIDE), ('--seed', seed, 0, MAX_SEED), ('--quality', quality, 1, 100),
-                                ('--workers', workers, 1, MAX_WORKERS)):
-        check_int(value, flag, lo, hi)
+    check_count(n, '--n'); check_count(good, '--good'); check_side(width, '--width', MIN_SIZE[1]); check_side(height, '--height', MIN_SIZE[0])
+    check_seed(seed); check_int(quality, '--quality', 1, 100); check_int(workers, '--workers', 1, MAX_WORKERS)
     if n + good == 0: raise ValueError("--n 0 and --good 0: nothing to write")
     if 3 * n + good > MAX_COUNT: raise ValueError(f"--n {n} and --good {good}: {3 * n + good:,} images, over the limit of {MAX_COUNT:,} in one call")
     if width < height: raise ValueError(f"--width {width} < --height {height}: the photographs are landscape, like the real 1920x1080 ones")
     out = Path(out)
     if out.exists() and not out.is_dir(): raise ValueError(f"--out {out}: is a file, not a folder")
-    if (root := _dataset_above(out)) is not None: raise ValueError(f"--out {out}: lies inside the dataset {root}; write a new dataset outside any other")
+    check_output(out, '--out', allow_root=True)   # a dataset of its own (rewritten with overwrite), never one inside another
     if out.is_dir() and any(out.iterdir()) and not overwrite:
         raise FileExistsError(f"--out {out}: is not empty; pass --overwrite to replace the files this command writes there")
     for sub in (*ALL_CLASSES, *sorted(set(MASK_DIRS.values()))):
@@ -571,9 +563,8 @@ def object_stats(root, # a dataset in the MSD layout
     for cls in CLASSES:
         for path in sorted((root / MASK_DIRS[cls]).glob(f"{PREFIXES[cls]}_*")):
             if path.suffix.lower() not in ('.png', '.bmp'): continue
-            m = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
-            if m is None: raise ValueError(f"{path}: not a readable mask image")
-            k, _, st, _ = cv2.connectedComponentsWithStats((m > 0).astype(np.uint8), connectivity=8)
+            m = read_mask_file(path)
+            k, _, st, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
             rows += [dict(cls=cls, image=path.stem, height=int(st[j, cv2.CC_STAT_HEIGHT]), width=int(st[j, cv2.CC_STAT_WIDTH]),
                           area=100 * st[j, cv2.CC_STAT_AREA] / m.size) for j in range(1, k)]
     return pd.DataFrame(rows, columns=['cls', 'image', 'height', 'width', 'area'])
@@ -621,16 +612,14 @@ def find_screen(img:np.ndarray,     # uint8 image (H, W, 3) RGB, or (H, W) grey
     return screen.astype(bool) if screen.any() else None
 
 # %% ../nbs/02_synth.ipynb #61650599
-IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp')
 MIN_BACKGROUND = (144, 256)   # smallest background (height, width) px: below it a stain would cover less than 3 px
 
 def background_items(folder) -> list:
     "(image, its mask or None) for every image under `folder`: an MSD-layout dataset (class folders and masks) or plain photos"
-    folder = Path(folder)
-    if not folder.is_dir(): raise ValueError(f"--backgrounds {folder}: no such folder")
+    folder = check_folder(folder, '--backgrounds')
     items = []
     for p in sorted(folder.rglob('*')):
-        if not p.is_file() or p.suffix.lower() not in IMAGE_EXTS or p.name.startswith('.'): continue
+        if not p.is_file() or p.suffix.lower() not in IMG_EXTS or p.name.startswith('.'): continue
         rel = p.relative_to(folder)
         if rel.parts[0] in set(MASK_DIRS.values()): continue          # a mask, not a photograph
         mask = None
@@ -640,37 +629,27 @@ def background_items(folder) -> list:
         items.append((p, mask))
     return items
 
-def _pixels(path) -> int:
-    "The number of pixels of the image file at `path`, from its header (0 when it has none Pillow knows)"
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', Image.DecompressionBombWarning)
-        try:
-            with Image.open(path) as im: return im.size[0] * im.size[1]
-        except Image.DecompressionBombError: return MAX_IMAGE_PIXELS + 1
-        except Exception: return 0
-
-def _read(path, flags):
-    "Decode an image file with OpenCV (None when it cannot, or when its header says it is over MAX_IMAGE_PIXELS)"
-    if not Path(path).is_file() or _pixels(path) > MAX_IMAGE_PIXELS: return None
-    try: return cv2.imdecode(np.frombuffer(Path(path).read_bytes(), np.uint8), flags)
-    except (OSError, cv2.error): return None
+def _read_photo(path) -> tuple:
+    "(uint8 RGB pixels, None) of the photograph at `path`, or (None, why it cannot be used)"
+    try: return read_image(path)[0], None
+    except (OSError, ValueError) as e:
+        if 'over the limit' in str(e): return None, f"too large: over the limit of {MAX_IMAGE_PIXELS/1e6:g} million pixels, not decoded"
+        return None, 'unreadable: not an image file'
 
 def check_background(path, mask_path:str|Path|None=None, margin:float=0.02) -> tuple:
     "(RGB image, its screen, its mask or None, None) for a usable background, else (None, None, None, why not)"
-    if _pixels(path) > MAX_IMAGE_PIXELS: return None, None, None, f"too large: over the limit of {MAX_IMAGE_PIXELS/1e6:g} million pixels, not decoded"
-    bgr = _read(path, cv2.IMREAD_COLOR)
-    if bgr is None: return None, None, None, 'unreadable: not an image file'
-    h, w = bgr.shape[:2]
+    img, why = _read_photo(path)
+    if why: return None, None, None, why
+    h, w = img.shape[:2]
     if h < MIN_BACKGROUND[0] or w < MIN_BACKGROUND[1]:
         return None, None, None, f"too small: {w}x{h}, at least {MIN_BACKGROUND[1]}x{MIN_BACKGROUND[0]} needed"
-    img = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
     screen = find_screen(img, margin)
     if screen is None: return None, None, None, 'no phone found: no dark screen was detected'
     mask = None
     if mask_path is not None:
-        m = _read(mask_path, cv2.IMREAD_GRAYSCALE)
-        if m is None or m.shape != (h, w): return None, None, None, f'its mask {Path(mask_path).name} is unreadable or of another size'
-        mask = ((m > 0) * 255).astype(np.uint8)
+        try: mask = read_mask_file(mask_path) * 255
+        except (OSError, ValueError): mask = None
+        if mask is None or mask.shape != (h, w): return None, None, None, f'its mask {Path(mask_path).name} is unreadable or of another size'
     return img, screen, mask, None
 
 # %% ../nbs/02_synth.ipynb #06d8c4aa
@@ -683,13 +662,10 @@ def synth_on_backgrounds(backgrounds,           # a folder of photographs of pho
                          verbose:bool=True,     # print each skipped background on stderr
                         ) -> pd.DataFrame:
     "Paint synthetic defects on the screens of the photographs in `backgrounds`; write the MSD layout to `out`"
-    check_int(n, '--n', 1, MAX_COUNT // len(CLASSES)); check_int(seed, '--seed', 0, MAX_SEED); check_int(quality, '--quality', 1, 100)
-    src, dst = Path(backgrounds).resolve(), Path(out).resolve()
-    if dst == src or src in dst.parents: raise ValueError(f"--out {out}: lies inside --backgrounds {backgrounds}; the photographs are never written to")
-    if dst in src.parents: raise ValueError(f"--out {out}: contains --backgrounds {backgrounds}; choose a folder outside it")
+    check_int(n, '--n', 1, MAX_COUNT // len(CLASSES)); check_seed(seed); check_int(quality, '--quality', 1, 100)
+    src, dst = check_folder(backgrounds, '--backgrounds'), check_output(out, '--out', allow_root=True, backgrounds=backgrounds)
     items = background_items(src)
     if dst.exists() and not dst.is_dir(): raise ValueError(f"--out {out}: is a file, not a folder")
-    if (root := _dataset_above(dst)) is not None: raise ValueError(f"--out {out}: lies inside the dataset {root}; write a new dataset outside any other")
     if dst.is_dir() and any(dst.iterdir()): raise FileExistsError(f"--out {out}: is not empty; choose a new folder")
     usable, skipped = [], []
     for path, mask_path in items:
@@ -714,8 +690,8 @@ def synth_on_backgrounds(backgrounds,           # a folder of photographs of pho
             mask = mask if old is None else mask | old                       # the photograph's own defects stay in its mask
             name = f"{PREFIXES[cls]}_{i:0{digits}d}"
             out_img = np.clip(photo + 0.5, 0, 255).astype(np.uint8)
-            (dst / cls / f"{name}.jpg").write_bytes(cv2.imencode('.jpg', cv2.cvtColor(out_img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality])[1].tobytes())
-            (dst / MASK_DIRS[cls] / f"{name}.png").write_bytes(cv2.imencode('.png', mask)[1].tobytes())
+            write_image(dst / cls / f"{name}.jpg", out_img, quality=quality)
+            write_image(dst / MASK_DIRS[cls] / f"{name}.png", mask)
             rows.append(dict(file=f"{cls}/{name}.jpg", cls=cls, background=str(path.relative_to(src)), objects=len(objects),
                              kept_mask_pixels=0 if old is None else int((old > 0).sum())))
     df = pd.DataFrame(rows)
