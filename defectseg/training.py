@@ -4,9 +4,10 @@
 
 # %% ../nbs/05c_training.ipynb #0ba8cf7c
 from __future__ import annotations
-from .core import (cli_errors, versions, atomic_write, check_outside, check_int, Interrupted,  # first: it imports fastai quietly
-                            CLASSES, MAX_SEED, MAX_SIDE)
-import contextlib, inspect, json, math, os, warnings
+from .core import (cli_errors, versions, atomic_write, check_int, check_number, check_threshold, check_seed,  # first: it imports fastai quietly
+                            check_side, check_batch_size, check_choice, check_folder, check_regular_file, check_output,
+                            resolve_precision, Interrupted, CLASSES)
+import contextlib, inspect, json, os, warnings
 from datetime import datetime, timezone
 from pathlib import Path
 import torch
@@ -14,81 +15,74 @@ from fastcore.meta import delegates
 from fastcore.script import call_parse, Param
 from fastai.torch_core import rank_distrib, num_distrib, distrib_barrier, set_seed
 from .models import list_models, model_min_size
-from .data import defect_dataloaders, save_split, normalize_stats, find_items, check_dataset, read_split
-from .learner import resolve_precision, defect_learner, evaluate, plot_history, export_learner, model_options
+from .data import DatasetReport, check_dataset, defect_dataloaders, read_split, save_split, normalize_stats
+from .learner import defect_learner, evaluate, plot_history, export_learner, model_options
 from .callbacks import MONITOR, SCHEDULES, fit_run, start_wandb, finish_wandb, NonFiniteLoss
-from .run import Run, RunBusy, busy_message, run_status, run_lock, lock_holder, check_regular_file, read_config, RUN_FILES
+from .run import Run, RunBusy, busy_message, run_status, run_lock, lock_holder, RUN_FILES
 
 # %% auto #0
-__all__ = ['MAX_EPOCHS', 'MAX_BATCH', 'default_run_name', 'check_train_options', 'check_train_data', 'check_train_args',
-           'test_scores', 'train', 'defectseg_train']
+__all__ = ['MAX_EPOCHS', 'default_run_name', 'check_train_options', 'check_train_data', 'check_train_inputs', 'test_scores',
+           'train', 'defectseg_train']
 
 # %% ../nbs/05c_training.ipynb #399efff3
 MAX_EPOCHS = 10_000   # the most epochs one run may ask for
-MAX_BATCH = 1024      # the largest batch
 
 def default_run_name(model:str, img_h:int, img_w:int) -> str:
     "The run folder's name when none is given: the architecture and the training size"
     return f"{model}_{img_h}x{img_w}"
 
-def _require(ok:bool, msg:str, exc=ValueError):
-    if not ok: raise exc(msg)
+def _check_run_name(name):
+    if not name or Path(name).name != name or name in ('.', '..'): raise ValueError(f"--run_name {name!r}: must be a plain folder name")
 
-def _number(v) -> bool: return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+_OPTION_CHECKS = dict(
+    model=lambda v: check_choice(v, '--model', list_models()), epochs=lambda v: check_int(v, '--epochs', 1, MAX_EPOCHS),
+    batch_size=check_batch_size, lr=lambda v: check_number(v, '--lr', 0, strict=True), threshold=check_threshold,
+    bce_weight=lambda v: check_number(v, '--bce_weight', 0, 1), weight_decay=lambda v: check_number(v, '--weight_decay', 0),
+    patience=lambda v: check_int(v, '--patience', 1, MAX_EPOCHS), base_channels=lambda v: v is None or check_int(v, '--base_channels', 1, 1024),
+    seed=check_seed, num_workers=lambda v: check_int(v, '--num_workers', 0, 64), n_preds=lambda v: check_int(v, '--n_preds', 0, 1000),
+    aug_p_img=lambda v: check_number(v, '--aug_p_img', 0, 1), aug_p=lambda v: check_number(v, '--aug_p', 0, 1),
+    schedule=lambda v: check_choice(v, '--schedule', SCHEDULES), precision=resolve_precision, run_name=_check_run_name)
 
-def check_train_options(s:dict):
-    "Check the settings `s` of `train` that are names and numbers (no file is touched); one line naming the flag"
-    _require(s['model'] in list_models(), f"--model {s['model']!r} is not a known architecture; choose one of {', '.join(list_models())}")
-    check_int(s['epochs'], '--epochs', 1, MAX_EPOCHS)
-    m = model_min_size(s['model'])
+def check_train_options(**opts):
+    "Check each of `train`'s names and numbers among `opts` (one line naming the flag); no file is touched"
+    for k, v in opts.items():
+        if k in _OPTION_CHECKS: _OPTION_CHECKS[k](v)
     for k in ('img_h', 'img_w'):
-        _require(isinstance(s[k], int) and m <= s[k] <= MAX_SIDE, f"--{k} {s[k]}: {s['model']} needs at least {m} and at most {MAX_SIDE:,} pixels on each side")
-    check_int(s['batch_size'], '--batch_size', 1, MAX_BATCH)
-    _require(_number(s['lr']) and s['lr'] > 0, f"--lr {s['lr']}: must be a positive, finite number")
-    _require(_number(s['threshold']) and 0 < s['threshold'] < 1, f"--threshold {s['threshold']}: must be between 0 and 1")
-    _require(_number(s['bce_weight']) and 0 <= s['bce_weight'] <= 1, f"--bce_weight {s['bce_weight']}: must be between 0 and 1")
-    _require(_number(s['weight_decay']) and s['weight_decay'] >= 0, f"--weight_decay {s['weight_decay']}: must be a finite number, 0 or more")
-    check_int(s['patience'], '--patience', 1, MAX_EPOCHS)
-    if s['base_channels'] is not None: check_int(s['base_channels'], '--base_channels', 1, 1024)
-    check_int(s['seed'], '--seed', 0, MAX_SEED)
-    check_int(s['num_workers'], '--num_workers', 0, 64)
-    check_int(s['n_preds'], '--n_preds', 0, 1000)
-    for k in ('aug_p_img', 'aug_p'): _require(_number(s[k]) and 0 <= s[k] <= 1, f"--{k} {s[k]}: must be a probability, from 0 to 1")
-    _require(s['schedule'] in SCHEDULES, f"--schedule {s['schedule']!r} is not one of {', '.join(SCHEDULES)}")
-    resolve_precision(s['precision'])
-    _require(bool(s['run_name']) and Path(s['run_name']).name == s['run_name'] and s['run_name'] not in ('.', '..'),
-             f"--run_name {s['run_name']!r}: must be a plain folder name")
+        if k in opts: check_side(opts[k], f'--{k}', model_min_size(opts['model']) if 'model' in opts else 1)
 
-def check_train_data(s:dict) -> Path:
-    "Check the dataset `s` names (a folder with at least one defect image; the extra roots; the manifest file); return its root"
-    _require(s['base_path'] is not None, "--base_path is required: the dataset root (with oil/, scratch/, stain/, good/ ...)")
-    base = Path(s['base_path']).expanduser()
-    _require(base.exists(), f"--base_path {s['base_path']}: no such folder", FileNotFoundError)
-    _require(base.is_dir(), f"--base_path {s['base_path']}: is a file, not a folder", NotADirectoryError)
-    for p in s['extra_train'] or (): _require(Path(p).is_dir(), f"--extra_train {p}: no such folder", FileNotFoundError)
-    for flag, f in (('--manifest', s['manifest']), ('', base/'split.csv' if not s['manifest'] else None)):
+# %% ../nbs/05c_training.ipynb #c1a2b3d0
+def check_train_data(base_path, # the dataset root, or its DatasetReport from check_dataset (not scanned again)
+                    ) -> DatasetReport:
+    "The dataset's report, scanned once (`check_dataset` decodes every image); refused in one line when it holds no defect image"
+    report = base_path if isinstance(base_path, DatasetReport) else check_dataset(base_path)
+    if not report.items.cls.isin(CLASSES).any():
+        raise ValueError(f"--base_path {report.root}: holds no defect image (none in {', '.join(CLASSES)}/; {len(report.items)} good ones): "
+                         "a model cannot learn defects without examples of them")
+    return report
+
+def check_train_inputs(run:Path, # the run folder
+                       base_path, # the dataset root, or its DatasetReport
+                       extra_train=None, # more dataset roots that join train only
+                       manifest=None, # the split manifest, or None for <base_path>/split.csv
+                       resume:bool=False, # a resume: the run folder holds a run
+                      ) -> tuple:
+    "Check the paths and the run folder without writing, then scan the data once: (its report, the reports of `extra_train`)"
+    if base_path is None: raise ValueError("--base_path is required: the dataset root (with oil/, scratch/, stain/, good/ ...)")
+    root = base_path.root if isinstance(base_path, DatasetReport) else check_folder(base_path, '--base_path')
+    extras = [check_folder(p, '--extra_train') for p in extra_train or ()]
+    for flag, f in (('--manifest', manifest), ('', root/'split.csv' if not manifest else None)):
         if f is not None and (Path(f).exists() or Path(f).is_symlink()): check_regular_file(f, flag)   # a FIFO would block the reader
-    items = find_items(base)
-    _require((items.cls.isin(CLASSES)).any(), f"--base_path {s['base_path']}: holds no defect image (none in {', '.join(CLASSES)}/; "
-             f"{len(items)} good ones): a model cannot learn defects without examples of them")
-    return base.resolve()
-
-def check_train_args(s:dict) -> Path:
-    "Check the settings `s` of `train` without writing anything; return the run folder"
-    check_train_options(s)
-    check_train_data(s)
-    run = _run_dir(s)
-    check_outside(run, '--out_dir', base_path=s['base_path'])
-    for p in s['extra_train'] or (): check_outside(run, '--out_dir', extra_train=p)
+    check_output(run, '--out_dir', base_path=root)
+    for p in extras: check_output(run, '--out_dir', extra_train=p)
     status = run_status(run)
     if status == 'busy': raise RunBusy(busy_message(run, lock_holder(run)))
-    if not s['resume']: _require(status in ('absent', 'unfinished'), _exists_message(run, status), FileExistsError)
-    return run
+    if not resume and status not in ('absent', 'unfinished'): raise FileExistsError(_exists_message(run, status))
+    return check_train_data(base_path if isinstance(base_path, DatasetReport) else root), [check_dataset(p) for p in extras]
 
-def _run_dir(s:dict) -> Path:
-    out_dir = Path(s['out_dir'])
-    _require(not out_dir.exists() or out_dir.is_dir(), f"--out_dir {out_dir}: is a file, not a folder", NotADirectoryError)
-    return out_dir/s['run_name']
+def _run_dir(out_dir, run_name:str) -> Path:
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir(): raise NotADirectoryError(f"--out_dir {out_dir}: is a file, not a folder")
+    return out_dir/run_name
 
 def _exists_message(run:Path, status:str) -> str:
     if status == 'finished': return f"{run} already exists: pass --resume with a larger --epochs to train it further, or a new --run_name"
@@ -102,89 +96,98 @@ def _epochs_done(run:Path) -> int:
     except (ValueError, OSError): return 0
 
 # %% ../nbs/05c_training.ipynb #83105196
-_FROM_CONFIG = ('model', 'model_kwargs', 'img_h', 'img_w', 'batch_size', 'lr', 'threshold', 'bce_weight', 'weight_decay',
-                'seed', 'schedule', 'manifest', 'extra_train', 'augs', 'aug_p_img', 'aug_p')
 _COMPARED = ('model', 'img_h', 'img_w', 'batch_size', 'lr', 'threshold', 'bce_weight', 'weight_decay', 'seed', 'schedule', 'augs', 'aug_p_img', 'aug_p')
 
 def _train_defaults() -> dict: return {k: p.default for k, p in inspect.signature(train).parameters.items()}
 
-def _differences(s:dict, saved:dict) -> list:
-    "The flags given to a resume whose values differ from the run's config.json, as 'flag given (the run: value)'"
-    given = lambda k: s[k] is not None and s[k] != _train_defaults()[k]   # a flag left at its default asks for nothing
-    res = [f"--{k} {s[k]} (the run: {saved[k]})" for k in _COMPARED if k in saved and given(k) and s[k] != saved[k]]
-    if given('base_channels') and s['base_channels'] != saved['model_kwargs'].get('base_channels'):
-        res.append(f"--base_channels {s['base_channels']} (the run: {saved['model_kwargs'].get('base_channels')})")
-    same = lambda a, b: Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+def _root(p) -> Path: return p.root if isinstance(p, DatasetReport) else Path(p).expanduser().resolve()
+def _shown(p): return p.root if isinstance(p, DatasetReport) else p
+
+def _differences(asked:dict, saved:dict) -> list:
+    "The settings `asked` of a resume that differ from the run's config.json, as 'flag given (the run: value)'"
+    default = _train_defaults()
+    given = lambda k: asked[k] is not None and asked[k] != default[k]   # a flag left at its default asks for nothing
+    res = [f"--{k} {asked[k]} (the run: {saved[k]})" for k in _COMPARED if k in saved and given(k) and asked[k] != saved[k]]
+    width, saved_width = asked['model_kwargs'].get('base_channels'), saved['model_kwargs'].get('base_channels')
+    if width is not None and width != saved_width: res.append(f"--base_channels {width} (the run: {saved_width})")
     for k in ('base_path', 'manifest'):
-        if given(k) and saved.get(k) and not same(s[k], saved[k]): res.append(f"--{k} {s[k]} (the run: {saved[k]})")
-    if s['extra_train'] and sorted(str(Path(p).resolve()) for p in s['extra_train']) != sorted(saved.get('extra_train') or []):
-        res.append(f"--extra_train {' '.join(map(str, s['extra_train']))} (the run: {' '.join(saved.get('extra_train') or []) or 'none'})")
+        if given(k) and saved.get(k) and _root(asked[k]) != _root(saved[k]): res.append(f"--{k} {_shown(asked[k])} (the run: {saved[k]})")
+    if asked['extra_train'] and sorted(map(str, map(_root, asked['extra_train']))) != sorted(saved.get('extra_train') or []):
+        res.append(f"--extra_train {' '.join(map(str, asked['extra_train']))} (the run: {' '.join(saved.get('extra_train') or []) or 'none'})")
     return res
 
-def _resumed_settings(s:dict, run:Path) -> tuple:
-    "(settings, last.json state) of the run `s` resumes: its config.json decides the model and the data; a flag that disagrees is refused"
+def _resumed_config(run:Path, asked:dict) -> tuple:
+    "(config, last.json state) of the run a resume continues: its config.json decides; a setting `asked` that disagrees is refused"
     status = run_status(run)
     if status == 'busy': raise RunBusy(busy_message(run, lock_holder(run)))
-    _require(status in ('resumable', 'finished'), f"--resume: {run} holds no finished epoch to resume from (no last.pth with its last.json); "
-             "run the same command without --resume to start it", FileNotFoundError)
+    if status not in ('resumable', 'finished'):
+        raise FileNotFoundError(f"--resume: {run} holds no finished epoch to resume from (no last.pth with its last.json); "
+                                "run the same command without --resume to start it")
     try: r = Run(run/'last.pth'); saved, state = r.config, r.state()
     except (ValueError, OSError) as e: raise (OSError if isinstance(e, OSError) else ValueError)(f"--resume: {str(e).removeprefix('--ckpt ')}; nothing was changed") from None
-    if diffs := _differences(s, saved):
+    if diffs := _differences(asked, saved):
         raise ValueError(f"--resume: {run} was trained with other settings: {'; '.join(diffs)}. Leave these flags out to continue it, "
                          "or train a new --run_name")
-    epochs = saved.get('epochs', s['epochs']) if s['epochs'] == _train_defaults()['epochs'] else s['epochs']
-    s = {**s, **{k: saved[k] for k in _FROM_CONFIG if k in saved}, 'epochs': epochs, 'base_path': saved.get('base_path') or s['base_path']}
-    _require(state['epoch'] < s['epochs'] or status != 'finished', f"--epochs {s['epochs']}: {run} has already trained {state['epoch']} epochs; "
-             "pass a larger --epochs to train more")
-    _require(state['epoch'] <= s['epochs'], f"--epochs {s['epochs']}: {run} has already trained {state['epoch']} epochs; pass at least that many")
-    return s, state
+    default = _train_defaults()
+    later = {k: saved.get(k, asked[k]) if asked[k] == default[k] else asked[k] for k in ('epochs', 'patience')}   # these a resume may change
+    cfg = {**asked, **saved, **later, 'base_path': saved.get('base_path') or asked['base_path']}
+    if state['epoch'] >= cfg['epochs'] and status == 'finished':
+        raise ValueError(f"--epochs {cfg['epochs']}: {run} has already trained {state['epoch']} epochs; pass a larger --epochs to train more")
+    if state['epoch'] > cfg['epochs']: raise ValueError(f"--epochs {cfg['epochs']}: {run} has already trained {state['epoch']} epochs; pass at least that many")
+    return cfg, state
 
-def _check_same_split(s:dict, run:Path):
+def _check_same_split(report:DatasetReport, run:Path):
     "Refuse a resume on a dataset whose images are no longer the ones of the run's split.csv (it names the difference)"
     split = read_split(check_regular_file(run/'split.csv'))
-    with warnings.catch_warnings():   # the data loaders report a dataset's problems; here only the list of images matters
-        warnings.simplefilter('ignore')
-        report = check_dataset(s['base_path'])
     current = {p.relative_to(report.root).as_posix() for p in report.items.image}
     new, gone = sorted(current - set(split.file)), sorted(set(split.file) - current)
     parts = ([f"{len(new)} images are not in it ({', '.join(new[:3])}{' ...' * (len(new) > 3)})"] if new else []) + \
             ([f"{len(gone)} of its images are gone ({', '.join(gone[:3])}{' ...' * (len(gone) > 3)})"] if gone else [])
-    _require(not parts, f"--resume: the dataset {report.root} no longer matches the split the run was trained on ({run/'split.csv'}): "
-             f"{'; '.join(parts)}. Train a new --run_name on it")
+    if parts: raise ValueError(f"--resume: the dataset {report.root} no longer matches the split the run was trained on ({run/'split.csv'}): "
+                               f"{'; '.join(parts)}. Train a new --run_name on it")
 
-def _run_config(s:dict, dls, state:dict, run:Path) -> dict:
-    "What config.json records: everything that rebuilds the model and repeats the run"
-    now = dict(precision=resolve_precision(s['precision'], torch.device(dls.device).type), versions=versions(),
+def _config(cfg:dict, state:dict, dls, precision:str, resume:bool) -> dict:
+    "What config.json records: everything that rebuilds the model and repeats the run, with the precision, versions and start time"
+    now = dict(precision=resolve_precision(precision, torch.device(dls.device).type), versions=versions(),
                started=datetime.now(timezone.utc).isoformat(timespec='seconds'))
-    if s['resume']:
-        saved = read_config(run/'config.json')
-        return {**saved, 'epochs': s['epochs'], 'resumed': saved.get('resumed', []) + [dict(at_epoch=state['epoch'], **now)]}
-    manifest = Path(s['manifest']) if s['manifest'] else Path(s['base_path'])/'split.csv'
-    return dict(model=s['model'], model_kwargs=s['model_kwargs'], img_h=s['img_h'], img_w=s['img_w'], threshold=s['threshold'],
-                bce_weight=s['bce_weight'], normalize=normalize_stats(dls), base_path=str(Path(s['base_path']).resolve()),
-                manifest=str(manifest.resolve()), extra_train=[str(Path(p).resolve()) for p in s['extra_train'] or ()],
-                seed=s['seed'], epochs=s['epochs'], batch_size=s['batch_size'], lr=s['lr'], weight_decay=s['weight_decay'],
-                patience=s['patience'], schedule=s['schedule'], augs=s['augs'], aug_p_img=s['aug_p_img'], aug_p=s['aug_p'],
-                channels_last=s['channels_last'], run_name=s['run_name'], **now)
+    if resume: return {**cfg, 'resumed': cfg.get('resumed', []) + [dict(at_epoch=state['epoch'], **now)]}
+    return {**cfg, 'normalize': normalize_stats(dls), **now}
 
 def _write_json(path:Path, obj:dict):
     with atomic_write(path) as tmp: tmp.write_text(json.dumps(obj, indent=2))
 
 # %% ../nbs/05c_training.ipynb #3256d63d
-def _dataloaders(s:dict, main:bool):
-    "The training data loaders; in a distributed run the first process builds them first (it writes the manifest and cache)"
+def _dataloaders(report:DatasetReport, extras:list, cfg:dict, manifest, cache, num_workers:int, main:bool):
+    "The training data loaders from the checked reports; in a distributed run the first process builds them first (it writes the manifest)"
     batch_tfms = None
-    if s['augs']:
-        from defectseg.augment import defect_augs   # augment builds on the learner's modules
-        batch_tfms = defect_augs(s['augs'], p_img=s['aug_p_img'], p=s['aug_p'])
-    def make(): return defect_dataloaders(s['base_path'], img_size=(s['img_h'], s['img_w']), bs=s['batch_size'], seed=s['seed'],
-                                          manifest=s['manifest'], extra_train=tuple(s['extra_train'] or ()), cache=s['cache'],
-                                          num_workers=s['num_workers'], batch_tfms=batch_tfms)
+    if cfg.get('augs'):
+        from defectseg.augment import defect_augs   # the online augmentations (notebook 08)
+        batch_tfms = defect_augs(cfg['augs'], p_img=cfg['aug_p_img'], p=cfg['aug_p'])
+    def make(): return defect_dataloaders(report, img_size=(cfg['img_h'], cfg['img_w']), bs=cfg['batch_size'], seed=cfg['seed'],
+                                          manifest=manifest, extra_train=extras, cache=cache, num_workers=num_workers, batch_tfms=batch_tfms)
     distrib_barrier()
     if main: dls = make()
     distrib_barrier()
     if not main: dls = make()
     return dls
+
+def _learner(run:Path, cfg:dict, dls, resume:bool, precision:str, channels_last:bool):
+    "A new learner for the run, or (resuming) the run's last.pth with its optimizer state, loaded before anything is changed"
+    if not resume:
+        return defect_learner(dls, cfg['model'], bce_weight=cfg['bce_weight'], threshold=cfg['threshold'], lr=cfg['lr'], wd=cfg['weight_decay'],
+                              precision=precision, channels_last=channels_last, path=run, **cfg['model_kwargs'])
+    try: return Run(run/'last.pth').learner(dls, which='last', precision=precision, channels_last=channels_last, with_opt=True)
+    except (ValueError, OSError) as e: raise ValueError(f"--resume: {str(e).removeprefix('--ckpt ')}; nothing was changed") from None
+
+def _start_folder(run:Path, dls):
+    "Under the lock: refuse a run another process finished meanwhile, clear one that finished no epoch, write the split"
+    status = run_status(run)
+    if status not in ('absent', 'unfinished'): raise FileExistsError(_exists_message(run, status))
+    if status == 'unfinished':
+        print(f"note: {run} held no finished epoch (a run stopped as it started): starting it over")
+        for f in RUN_FILES: (run/f).unlink(missing_ok=True)
+        for f in run.glob('.*.tmp'): f.unlink(missing_ok=True)
+    save_split(dls.split, run/'split.csv', overwrite=True)
 
 def test_scores(learn, # the learner, holding the best model
                 dls, # its data loaders; dls[2] is the test split
@@ -205,11 +208,6 @@ def _finish(learn, dls, run:Path) -> dict:
     else: warnings.warn(f"{dls.split.shape[0]} images and no test split: no test_metrics.json")
     with atomic_write(run/'export.pkl') as tmp: export_learner(learn, tmp.name)   # written beside it, then renamed
     return res
-
-def _clear_run(run:Path):
-    "Remove the run files of a run that finished no epoch (a plain re-run replaces it); anything else in the folder stays"
-    for f in RUN_FILES: (run/f).unlink(missing_ok=True)
-    for f in run.glob('.*.tmp'): f.unlink(missing_ok=True)
 
 def _left_behind(run:Path, epochs:int) -> str:
     "What a stopped training leaves, and what the user can do with it"
@@ -238,7 +236,7 @@ def _broadcast_cpu(self, t, rank):
     return t.tolist()
 
 # %% ../nbs/05c_training.ipynb #aba95442
-def train(base_path:str|None=None, # the dataset root (oil/, scratch/, stain/, good/, ground_truth_1/, ground_truth_2/)
+def train(base_path:str|DatasetReport|None=None, # the dataset root (oil/, scratch/, stain/, good/, ground_truth_1/, ground_truth_2/), or its DatasetReport
           epochs:int=30, # epochs of the whole run (with resume: the new total)
           model:str='unet', # an architecture from list_models()
           img_h:int=288, # training height
@@ -269,65 +267,69 @@ def train(base_path:str|None=None, # the dataset root (oil/, scratch/, stain/, g
           n_preds:int=8, # validation images W&B shows with their predictions
          ) -> Path:
     "Train `model` on the dataset at `base_path`; return the run folder with checkpoints, export, logs and test metrics"
-    s = dict(locals(), run_name=run_name or default_run_name(model, img_h, img_w))
-    check_train_options(s)
-    state, run = {}, _run_dir(s)
-    if resume: s, state = _resumed_settings(s, run)
-    run = check_train_args(s)
-    if resume: _check_same_split(s, run); s['manifest'] = str(run/'split.csv')   # the run's own split: nothing is added to it
-    else: s['model_kwargs'] = model_options(model, base_channels, (img_h, img_w))
-    set_seed(s['seed'])
+    run_name = run_name or default_run_name(model, img_h, img_w)
+    check_train_options(model=model, epochs=epochs, img_h=img_h, img_w=img_w, batch_size=batch_size, lr=lr, threshold=threshold,
+                        bce_weight=bce_weight, weight_decay=weight_decay, patience=patience, base_channels=base_channels, seed=seed,
+                        num_workers=num_workers, n_preds=n_preds, aug_p_img=aug_p_img, aug_p=aug_p, schedule=schedule,
+                        precision=precision, run_name=run_name)
+    run, state = _run_dir(out_dir, run_name), {}
+    cfg = dict(model=model, model_kwargs=model_options(model, base_channels, (img_h, img_w)), img_h=img_h, img_w=img_w,
+               threshold=threshold, bce_weight=bce_weight, base_path=base_path, manifest=manifest, extra_train=extra_train, seed=seed,
+               epochs=epochs, batch_size=batch_size, lr=lr, weight_decay=weight_decay, patience=patience, schedule=schedule,
+               augs=augs, aug_p_img=aug_p_img, aug_p=aug_p, channels_last=channels_last, run_name=run_name)
+    if resume: cfg, state = _resumed_config(run, cfg)
+    report, extras = check_train_inputs(run, cfg['base_path'], cfg['extra_train'], cfg['manifest'], resume)
+    if resume: _check_same_split(report, run); manifest = run/'split.csv'   # the run's own split: nothing is added to it
+    else: cfg.update(base_path=str(report.root), manifest=str(Path(manifest).resolve() if manifest else report.root/'split.csv'),
+                     extra_train=[str(e.root) for e in extras])
+    set_seed(cfg['seed'])
     world_size, main = num_distrib(), rank_distrib() == 0
     if world_size > 1: _init_distributed()
-    dls = _dataloaders(s, main)
+    dls = _dataloaders(report, extras, cfg, manifest, cache, num_workers, main)
     if main: run.mkdir(parents=True, exist_ok=True)
     with run_lock(run) if main else contextlib.nullcontext():
-        try: return _fit_locked(s, state, dls, run, main, world_size)
-        except KeyboardInterrupt: raise Interrupted(_left_behind(run, s['epochs'])) from None
+        try: return _fit_locked(run, cfg, state, dls, resume, precision, channels_last, wandb_project if use_wandb else None, n_preds, world_size)
+        except KeyboardInterrupt: raise Interrupted(_left_behind(run, cfg['epochs'])) from None
         except NonFiniteLoss as e:
             done = _epochs_done(run)
             raise ValueError(f"{e}. " + (f"{run} keeps its {done} finite epochs, best.pth the best of them; to train with a smaller --lr, choose a new --run_name"
                                          if done else f"No epoch finished: run again with a smaller --lr (the run folder {run} is replaced)")) from None
 
-def _fit_locked(s:dict, state:dict, dls, run:Path, main:bool, world_size:int) -> Path:
+def _fit_locked(run:Path, cfg:dict, state:dict, dls, resume:bool, precision:str, channels_last:bool, wandb_project:str|None,
+                n_preds:int, world_size:int) -> Path:
     "`train`'s steps once the run folder is locked: set up the folder, fit, finish"
-    cfg = _run_config(s, dls, state, run)
-    if main and not s['resume']:
-        status = run_status(run)                 # again, under the lock: another process may have trained it meanwhile
-        _require(status in ('absent', 'unfinished'), _exists_message(run, status), FileExistsError)
-        if status == 'unfinished': print(f"note: {run} held no finished epoch (a run stopped as it started): starting it over"); _clear_run(run)
-        save_split(dls.split, run/'split.csv', overwrite=True)
+    main = rank_distrib() == 0
+    if main and not resume: _start_folder(run, dls)
     distrib_barrier()
-    if s['resume']:   # the checkpoint loads first: a resume that fails changes nothing
-        try: learn = Run(run/'last.pth').learner(dls, which='last', precision=s['precision'], channels_last=s['channels_last'], with_opt=True)
-        except (ValueError, OSError) as e: raise ValueError(f"--resume: {str(e).removeprefix('--ckpt ')}; nothing was changed") from None
-        print(f"Resuming {run} at epoch {state['epoch']} of {s['epochs']}")
-    else: learn = defect_learner(dls, s['model'], bce_weight=s['bce_weight'], threshold=s['threshold'], lr=s['lr'], wd=s['weight_decay'],
-                                 precision=s['precision'], channels_last=s['channels_last'], path=run, **s['model_kwargs'])
-    if main: _write_json(run/'config.json', cfg)
-    wandb_cbs = start_wandb(s['wandb_project'], cfg, name=s['run_name'], run_dir=run, n_preds=s['n_preds']) if s['use_wandb'] and main else []
+    learn = _learner(run, cfg, dls, resume, precision, channels_last)   # a resume that fails here has changed nothing
+    if resume: print(f"Resuming {run} at epoch {state['epoch']} of {cfg['epochs']}")
+    config = _config(cfg, state, dls, precision, resume)
+    if main: _write_json(run/'config.json', config)
+    wandb_cbs = start_wandb(wandb_project, config, name=cfg['run_name'], run_dir=run, n_preds=n_preds) if wandb_project and main else []
     res = {}
     try:
         with (learn.distrib_ctx(sync_bn=torch.cuda.is_available()) if world_size > 1 else contextlib.nullcontext()):
-            if state.get('epoch', 0) < s['epochs']:
-                fit_run(learn, s['epochs'], lr=s['lr'], patience=s['patience'], start_epoch=state.get('epoch', 0), state=state,
-                        schedule=s['schedule'], cbs=wandb_cbs)
+            if state.get('epoch', 0) < cfg['epochs']:
+                fit_run(learn, cfg['epochs'], lr=cfg['lr'], patience=cfg['patience'], start_epoch=state.get('epoch', 0), state=state,
+                        schedule=cfg['schedule'], cbs=wandb_cbs)
             else: learn.load('best', with_opt=False)   # every epoch was done, the end was not: only finish
         if not main: return run
         if world_size > 1: os.environ['WORLD_SIZE'] = '1'   # the first process alone evaluates and exports: no gathering
         res = _finish(learn, dls, run)
     except (NonFiniteLoss, KeyboardInterrupt): raise
-    except (ValueError, OSError) as e: raise (OSError if isinstance(e, OSError) else ValueError)(f"{_one_line(e)}; {_left_behind(run, s['epochs'])}") from None
+    except (ValueError, OSError) as e: raise (OSError if isinstance(e, OSError) else ValueError)(f"{_one_line(e)}; {_left_behind(run, cfg['epochs'])}") from None
     finally:
         if wandb_cbs: finish_wandb({f'test_{k}': v for k, v in res.items() if isinstance(v, float)})
         if world_size > 1: os.environ['WORLD_SIZE'] = str(world_size)
     return run
 
 # %% ../nbs/05c_training.ipynb #0e9ce4f7
+_EXTRA_TRAIN = Param('more dataset roots (offline augmentation) that join train only', str, nargs='*')
+
 @call_parse
 @cli_errors
 @delegates(train)
-def defectseg_train(extra_train:Param('more dataset roots (offline augmentation) that join train only', str, nargs='*')=None,
+def defectseg_train(extra_train:_EXTRA_TRAIN=None,
                     num_workers:int|None=None, # DataLoader workers; default min(4, CPUs - 1)
                     **kwargs):
     "Train a defect segmentation model; write checkpoints, the exported learner, logs, curves and test metrics"
