@@ -8,7 +8,7 @@ import json, math, netrc, os, socket, warnings
 from pathlib import Path
 import numpy as np, torch
 from fastcore.basics import store_attr
-from .core import CLASSES, atomic_write  # first: it imports fastai quietly
+from .core import atomic_write  # first: it imports fastai quietly
 from fastai.learner import Learner, save_model
 from fastai.callback.core import Callback
 from fastai.callback.tracker import TrackerCallback, SaveModelCallback, EarlyStoppingCallback
@@ -235,7 +235,7 @@ def fit_run(learn:Learner, # from defect_learner, its path the run folder
             cbs:list|None=None # more callbacks for this fit (W&B)
            ) -> Learner:
     "Fit with best/last checkpoints, early stopping, the CSV log, the schedule and a stop at a non-finite loss; the best model is loaded at the end"
-    if schedule not in SCHEDULES: raise ValueError(f"--schedule {schedule!r} is not one of {', '.join(SCHEDULES)}")
+    assert schedule in SCHEDULES, f"schedule {schedule!r}: train checks it (--schedule)"
     lr, state = learn.lr if lr is None else lr, state or {}
     best, resuming = state.get('best'), start_epoch > 0
     cbs = [StopOnNonFinite(start_epoch), SaveBestCallback(best=best, start_epoch=start_epoch),
