@@ -4,19 +4,19 @@
 
 # %% ../nbs/09_demo.ipynb #35dad8c6
 from __future__ import annotations
-from .core import default_device_type, device_info, cli_errors, check_int, check_outside, Interrupted, MAX_COUNT  # first: it imports fastai quietly
-import json, os, shutil, sys, time
+from .core import (default_device_type, device_info, cli_errors, check_int, check_count, check_folder, check_output,  # first: it imports fastai quietly
+                            atomic_write, write_image, Interrupted)
+import json, os, shutil, time
 from contextlib import contextmanager
 from pathlib import Path
-from PIL import Image
 from fastcore.meta import delegates
 from fastcore.script import call_parse
-from .data import read_split
+from .data import DatasetReport, read_split
 from .synth import make_synth
-from .training import train, check_train_options, check_train_data, _train_defaults
+from .training import train, check_train_options, check_train_data
 from .evaluate import evaluate_run
-from .run import Run, RunBusy, lock_holder, busy_message
-from .inference import predict_many, overlay
+from .run import RunBusy, lock_holder, busy_message
+from .inference import Predictor, predict_many, overlay
 
 # %% auto #0
 __all__ = ['DEMO_CONFIGS', 'DEMO_ENTRIES', 'demo_config', 'prepare_demo_dir', 'check_demo_args', 'predict_examples', 'demo',
@@ -68,21 +68,19 @@ def check_demo_args(cfg:dict, # the demo's configuration (demo_config)
                     out_dir, # the outputs folder
                     base_path:str|None=None, # a dataset given by the user, or None
                     n_predict:int=4, seed:int=42, precision:str='auto', # as in demo
-                   ) -> Path:
-    "Check every argument of the demo without writing or deleting anything; return the demo folder"
-    check_train_options({**_train_defaults(), **{k: cfg[k] for k in ('model', 'epochs', 'img_h', 'img_w', 'batch_size', 'lr', 'base_channels')},
-                         'patience': cfg['epochs'], 'seed': seed, 'precision': precision, 'run_name': 'run', 'num_workers': 0})
-    for k in ('n_synth', 'n_good'): check_int(cfg[k], f'--{k}', 1 if k == 'n_synth' else 0, MAX_COUNT)
+                   ) -> tuple:
+    "Check every argument of the demo without writing or deleting anything: (the demo folder, the dataset's report or None)"
+    check_train_options(**{k: cfg[k] for k in ('model', 'epochs', 'img_h', 'img_w', 'batch_size', 'lr', 'base_channels')},
+                        seed=seed, precision=precision)
+    check_count(cfg['n_synth'], '--n_synth', 1); check_count(cfg['n_good'], '--n_good')
     check_int(n_predict, '--n_predict', 0, 1000)
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir(): raise NotADirectoryError(f"--out_dir {out_dir}: is a file, not a folder")
     demo_dir = out_dir/'demo'
-    if base_path is not None:
-        check_train_data({**_train_defaults(), 'base_path': base_path})
-        check_outside(demo_dir, '--out_dir', base_path=base_path)   # the demo folder is cleared: a dataset in it would go too
-    if (pid := lock_holder(demo_dir/'run')) is not None:
-        raise RunBusy(busy_message(demo_dir/'run', pid, other='--out_dir'))
-    return demo_dir
+    if (pid := lock_holder(demo_dir/'run')) is not None: raise RunBusy(busy_message(demo_dir/'run', pid, other='--out_dir'))
+    if base_path is None: return demo_dir, None
+    check_output(demo_dir, '--out_dir', base_path=check_folder(base_path, '--base_path'))   # the demo folder is cleared: a dataset in it would go too
+    return demo_dir, check_train_data(base_path)   # the one scan of the user's dataset
 
 # %% ../nbs/09_demo.ipynb #f31d2e7e
 def predict_examples(run, # the run folder (or anything defectseg.run.Run reads)
@@ -93,9 +91,9 @@ def predict_examples(run, # the run folder (or anything defectseg.run.Run reads)
     "Predict `images` with the run's best model; write an overlay per image to `out`; return the files written"
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     written = []
-    for img, rgb, mask, err in predict_many(Run(run).predictor(precision=precision), [Path(p) for p in images], progress=False):
+    for img, rgb, mask, err in predict_many(Predictor.from_run(run, precision=precision), [Path(p) for p in images], progress=False):
         if err is not None: raise ValueError(err)
-        Image.fromarray(overlay(rgb, mask)).save(dest := out/f'{Path(img).stem}_overlay.png'); written.append(dest)
+        written.append(write_image(out/f'{Path(img).stem}_overlay.png', overlay(rgb, mask)))
     return written
 
 # %% ../nbs/09_demo.ipynb #bbc47349
@@ -126,43 +124,45 @@ def demo(out_dir:str='outputs', # the demo goes to <out_dir>/demo/
     start = time.perf_counter()
     cfg = demo_config(quick=quick, epochs=epochs, model=model, img_h=img_h, img_w=img_w, batch_size=batch_size, lr=lr,
                       base_channels=base_channels, n_synth=n_synth)
-    check_demo_args(cfg, out_dir, base_path, n_predict, seed, precision)   # everything, before the earlier demo is cleared
+    _, report = check_demo_args(cfg, out_dir, base_path, n_predict, seed, precision)   # everything, before the earlier demo is cleared
     demo_dir = prepare_demo_dir(out_dir, overwrite)
-    try: return _demo_steps(cfg, demo_dir, base_path, n_predict, seed, precision, start)
+    try: return _demo_steps(cfg, demo_dir, report, n_predict, seed, precision, start)
     except (Interrupted, KeyboardInterrupt):
         raise Interrupted(f"{demo_dir} holds an unfinished demo: run the same command with --overwrite to start it over") from None
 
-def _demo_steps(cfg:dict, demo_dir:Path, base_path, n_predict:int, seed:int, precision:str, start:float) -> Path:
+def _demo_steps(cfg:dict, demo_dir:Path, report:DatasetReport|None, n_predict:int, seed:int, precision:str, start:float) -> Path:
     "The demo's stages, once its arguments are checked and its folder is ready"
     info, times = device_info(), {}
     workers = max(0, min(4, (os.cpu_count() or 1) - 1)) if cfg['kind'] == 'gpu' else 0   # data loading keeps up with a GPU
     print(f"defectseg demo on {info['device']} ({info['name']}): {cfg['kind']} configuration "
           f"{cfg['model']} at {cfg['img_h']}x{cfg['img_w']}, {cfg['epochs']} epochs, batch {cfg['batch_size']}")
-    if synthetic := base_path is None:
+    if synthetic := report is None:
         with _stage('synthetic data', times):
             base_path = make_synth(demo_dir/'data', n=cfg['n_synth'], good=cfg['n_good'], width=cfg['synth_w'], height=cfg['synth_h'],
                                    seed=0, workers=max(1, min(8, (os.cpu_count() or 1) - 1)))
             print(f"{3 * cfg['n_synth'] + cfg['n_good']} images at {cfg['synth_w']}x{cfg['synth_h']} in {base_path}")
+        report = check_train_data(base_path)   # the one scan: training and evaluation take this report
+    base_path = report.root
     # a real dataset without a manifest gets its new split written in the demo folder, not into the dataset
-    manifest = demo_dir/'data_split.csv' if not synthetic and not (Path(base_path)/'split.csv').exists() else None
+    manifest = demo_dir/'data_split.csv' if not synthetic and not (base_path/'split.csv').exists() else None
     with _stage('training', times):
-        run = train(base_path, epochs=cfg['epochs'], model=cfg['model'], img_h=cfg['img_h'], img_w=cfg['img_w'],
+        run = train(report, epochs=cfg['epochs'], model=cfg['model'], img_h=cfg['img_h'], img_w=cfg['img_w'],
                     batch_size=cfg['batch_size'], lr=cfg['lr'], base_channels=cfg['base_channels'], patience=cfg['epochs'],
                     seed=seed, out_dir=demo_dir, run_name='run', precision=precision, num_workers=workers,
                     manifest=manifest)
     with _stage('evaluation on the test split', times):
-        res = evaluate_run(base_path, run, split='test', out=demo_dir)
+        res = evaluate_run(str(base_path), run, split='test', out=demo_dir)
     with _stage('predictions', times):
         split = read_split(run/'split.csv')
         test_files = split.file[split.split == 'test'].tolist()
         by_class = {}                     # the first test image of each class, then the others
         for f in test_files: by_class.setdefault(f.split('/')[0], f)
         picks = (list(by_class.values()) + [f for f in test_files if f not in by_class.values()])[:n_predict]
-        written = predict_examples(run, [Path(base_path)/f for f in picks], demo_dir/'predictions', precision)
+        written = predict_examples(run, [base_path/f for f in picks], demo_dir/'predictions', precision)
     times['total'] = round(time.perf_counter() - start, 1)
     metrics = json.loads((demo_dir/'metrics.json').read_text())
-    metrics['demo'] = dict(config=cfg, device=info, seconds=times, dataset=str(Path(base_path).resolve()), predictions=[str(p) for p in written])
-    (demo_dir/'metrics.json').write_text(json.dumps(metrics, indent=2))
+    metrics['demo'] = dict(config=cfg, device=info, seconds=times, dataset=str(base_path), predictions=[str(p) for p in written])
+    with atomic_write(demo_dir/'metrics.json') as tmp: tmp.write_text(json.dumps(metrics, indent=2))
     print(f"\nDemo done in {times['total'] / 60:.1f} min: test defect_dice {res['defect_dice']:.3f}, dice {res['dice']:.3f}")
     for what, where in (('dataset', base_path), ('run (checkpoints, export.pkl, history, curves)', run),
                         ('metrics', demo_dir/'metrics.json'), ('report', demo_dir/'report.md'), ('predictions', demo_dir/'predictions')):

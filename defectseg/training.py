@@ -62,8 +62,8 @@ def check_train_data(base_path, # the dataset root, or its DatasetReport from ch
 
 def check_train_inputs(run:Path, # the run folder
                        base_path, # the dataset root, or its DatasetReport
-                       extra_train=None, # more dataset roots that join train only
-                       manifest=None, # the split manifest, or None for <base_path>/split.csv
+                       extra_train:list|None=None, # more dataset roots that join train only
+                       manifest:str|None=None, # the split manifest, or None for <base_path>/split.csv
                        resume:bool=False, # a resume: the run folder holds a run
                       ) -> tuple:
     "Check the paths and the run folder without writing, then scan the data once: (its report, the reports of `extra_train`)"
