@@ -17,10 +17,10 @@ from fastai.callback.fp16 import MixedPrecision, AMPMode
 from fastai.callback.channelslast import ChannelsLast
 from fastai.optimizer import Adam
 from fastai.torch_core import trainable_params
+importlib.import_module('fastai.callback.schedule')  # adds Learner.fit_one_cycle
 from .models import build_model, list_models, model_meta
 from .losses import BCEDiceLoss, _plain
 from .metrics import seg_metrics, seg_counts, summarise, SUMMARY_KEYS, SCORE_KEYS
-importlib.import_module('fastai.callback.schedule')  # adds Learner.fit_one_cycle
 
 # %% auto #0
 __all__ = ['AutocastPrecision', 'defect_learner', 'quiet_training', 'SplitCounter', 'split_scores', 'evaluate', 'plot_history',
