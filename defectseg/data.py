@@ -710,11 +710,11 @@ def dataset_check(base_path:str|None=None, # the dataset root (required)
                  ) -> tuple[str, bool]:
     "The report `defectseg_check` prints, and whether it passes (no problem, or any number when not `strict`)"
     if base_path is None: raise ValueError("--base_path is required (the dataset root)")
-    seed, root = check_seed(seed), check_folder(base_path, '--base_path')
-    mpath = _manifest_path(root, manifest)
+    seed = check_seed(seed)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', DatasetWarning)
-        report = check_dataset(root, decode=decode)   # root is checked: the dataset is listed once
+        report = check_dataset(base_path, decode=decode)   # checks the folder, and lists the dataset once
+        mpath = _manifest_path(report.root, manifest)
         existed = mpath.exists()
         new_files, gone = 0, []
         if existed:
