@@ -18,7 +18,7 @@ from fastai.callback.channelslast import ChannelsLast
 from fastai.optimizer import Adam
 from fastai.torch_core import trainable_params
 importlib.import_module('fastai.callback.schedule')  # adds Learner.fit_one_cycle
-from .models import build_model, list_models, model_meta
+from .models import build_model, model_meta
 from .losses import BCEDiceLoss, _plain
 from .metrics import seg_metrics, seg_counts, summarise, SUMMARY_KEYS, SCORE_KEYS
 
@@ -61,7 +61,6 @@ def defect_learner(dls, # DataLoaders from defect_dataloaders
                    **model_kwargs # more keyword arguments for the architecture's builder
                   ) -> Learner:
     "A fastai `Learner` for `arch` with `BCEDiceLoss`, the one-channel metrics and Adam"
-    if arch not in list_models(): raise ValueError(f"unknown model {arch!r}; the models are: {', '.join(list_models())}")
     model = build_model(arch, n_out=1, base_channels=base_channels, **model_kwargs)
     device_type = torch.device(getattr(dls, 'device', None) or default_device_type()).type
     learn = Learner(dls, model, loss_func=BCEDiceLoss(bce_weight=bce_weight, threshold=threshold),

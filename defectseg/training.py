@@ -70,6 +70,7 @@ def check_train_inputs(run:Path, # the run folder
     if base_path is None: raise ValueError("--base_path is required: the dataset root (with oil/, scratch/, stain/, good/ ...)")
     root = base_path.root if isinstance(base_path, DatasetReport) else check_folder(base_path, '--base_path')
     extras = [check_folder(p, '--extra_train') for p in extra_train or ()]
+    if root in extras: raise ValueError(f"--extra_train {root} is the dataset itself: its images would leak into valid and test")
     for flag, f in (('--manifest', manifest), ('', root/'split.csv' if not manifest else None)):
         if f is not None and (Path(f).exists() or Path(f).is_symlink()): check_regular_file(f, flag)   # a FIFO would block the reader
     check_output(run, '--out_dir', base_path=root)
