@@ -159,7 +159,7 @@ def resize_mask(mask:np.ndarray,   # 0/1 mask, (H, W)
                 thresh:float=0.1,  # a pixel is defect when at least this fraction of its footprint is
                ) -> np.ndarray:
     "Resize a 0/1 mask by area averaging, then threshold the defect fraction of each pixel's footprint"
-    if not 0 < thresh <= 1: raise ValueError(f"thresh={thresh}: the defect fraction must be in (0, 1]")
+    assert 0 < thresh <= 1, f"thresh={thresh}: the defect fraction must be in (0, 1]"
     h, w = size
     if mask.shape == (h, w): return mask.astype(np.uint8)
     frac = cv2.resize(mask.astype(np.float32), (w, h), interpolation=cv2.INTER_AREA)
