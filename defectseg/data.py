@@ -597,7 +597,7 @@ class ReadImage(Transform):
     input_types = (Path, str)  # fastai's `test_dl` (so `learn.predict`) starts the pipeline here for a `str` too, not past the resize
     def __init__(self, size=DEFAULT_SIZE, cache:ResizeCache|MemoryCache|None=None, draft:bool=True):
         super().__init__(); self.size, self.draft = tuple(size), draft
-        self.cache = cache if cache is not None else MemoryCache(size, draft=draft, max_items=1)   # fastai reads the first item thrice in a row
+        self.cache = cache if cache is not None else MemoryCache(size, draft=draft, max_items=1)   # fastai's type inference reads the first item again
     def encodes(self, path:Path|str): return self.cache.image(path)
 
 class ReadMask(Transform):
