@@ -115,11 +115,13 @@ def plan_unpack(members:list, # from zip_members or folder_members
 # %% ../nbs/01a_download.ipynb #ef194483
 MIN_FREE = 200_000_000   # bytes left free on the disk after unpacking
 
+def _size(n:int) -> str: return f"{n / 1e9:.2f} GB" if n >= 1e9 else f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
+
 def _check_space(out:Path, need:int):
     "Refuse when the disk that will hold `out` has not room for `need` bytes (and MIN_FREE to spare)"
     free = shutil.disk_usage(next(d for d in (out, *out.parents) if d.exists())).free
     if need + MIN_FREE > free:
-        raise OSError(f"--out {out}: the dataset needs {need / 1e9:.2f} GB and the disk has {free / 1e9:.2f} GB free; free some space or choose another --out")
+        raise OSError(f"--out {out}: the dataset needs {_size(need)} (and {_size(MIN_FREE)} to spare) and the disk has {_size(free)} free; free some space or choose another --out")
 
 def _copy_all(plan:Plan, staging:Path, where:str):
     "Copy every planned member into `staging`; a damaged member is one line naming it"
