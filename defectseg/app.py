@@ -146,7 +146,7 @@ def _sidebar(ckpt:str|None, runs) -> tuple|None:
     try: run, predictor = load(_stamp(chosen), chosen)
     except (ValueError, OSError, RuntimeError) as e:
         side.error(f"The run does not load: {e}"); return None
-    threshold = side.slider('Threshold', 0.01, 0.99, round(run.threshold, 2), 0.01, key=f'threshold {chosen}')
+    threshold = side.slider('Threshold', 0.01, 0.99, round(predictor.threshold, 2), 0.01, key=f'threshold {chosen}')
     alpha = side.slider('Overlay opacity', 0.0, 1.0, 0.45, 0.05)
     cls = side.selectbox('Sample phone', ('none', *CLASSES), index=1)
     number = side.number_input('Sample number', 0, 999, 0) if cls != 'none' else 0
