@@ -17,8 +17,6 @@ py_versions = ['3.11', '3.12', '3.13']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 min_python = cfg['min_python']
 requirements = cfg.get('requirements', '').split()
-dev_requirements = cfg.get('dev_requirements', '').split()
-onnx_requirements = cfg.get('onnx_requirements', '').split()
 console_scripts = cfg.get('console_scripts', '').split()
 
 setuptools.setup(
@@ -41,7 +39,7 @@ setuptools.setup(
     include_package_data=True,
     python_requires=f'>={min_python}',
     install_requires=requirements,
-    extras_require={'dev': dev_requirements, 'onnx': onnx_requirements},
+    extras_require={k.removesuffix('_requirements'): cfg[k].split() for k in cfg if k.endswith('_requirements') and k != 'requirements'},
     entry_points={'console_scripts': console_scripts, 'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"]},
     zip_safe=False,
 )

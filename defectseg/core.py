@@ -229,7 +229,7 @@ def defectseg_info():
 def check_folder(path, flag:str) -> Path:
     "`path` (with `~` expanded) resolved, if it is an existing folder; else one line naming `flag`"
     p = Path(path).expanduser()
-    if not p.exists(): raise FileNotFoundError(f"{flag} {path}: no such folder")
+    if not p.exists(): raise FileNotFoundError(f"{flag} {path}: no such folder (it does not exist)")
     if not p.is_dir(): raise NotADirectoryError(f"{flag} {path}: is a file, not a folder")
     return p.resolve()
 
@@ -302,7 +302,8 @@ def write_image(path, # the file to write; its suffix picks the format (.png, .j
     path = Path(path)
     assert image.dtype == np.uint8 and image.ndim in (2, 3), f"write_image: uint8 (H, W) or (H, W, 3) expected, not {image.dtype} {image.shape}"
     a = cv2.cvtColor(image, cv2.COLOR_RGB2BGR) if image.ndim == 3 else image
-    try: ok, data = cv2.imencode(path.suffix.lower(), a, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    params = [cv2.IMWRITE_JPEG_QUALITY, quality] if path.suffix.lower() in ('.jpg', '.jpeg') else []
+    try: ok, data = cv2.imencode(path.suffix.lower(), a, params)
     except cv2.error: ok = False
     if not ok: raise OSError(f"{path}: could not be encoded as {path.suffix or 'an image (no suffix)'}")
     with atomic_write(path) as tmp_file: tmp_file.write_bytes(data.tobytes())
