@@ -6,7 +6,8 @@
 from __future__ import annotations
 from .core import ALL_CLASSES, CODES, MASK_DIRS, PREFIXES, IMG_EXTS, DEFAULT_SIZE, class_of, cli_errors  # first: it imports fastai quietly and turns Ctrl-C during the imports into one line
 import hashlib, io, os, threading, warnings
-from collections import OrderedDict
+from collections import Counter, OrderedDict
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 import cv2
@@ -27,10 +28,10 @@ from .core import MAX_IMAGE_PIXELS, MAX_SEED, atomic_write, write_image, check_s
 
 # %% auto #0
 __all__ = ['SPLITS', 'MAX_MANIFEST_BYTES', 'make_tiny_dataset', 'mask_path', 'find_items', 'open_image', 'read_mask_file',
-           'image_size', 'resize_mask', 'load_mask', 'DatasetWarning', 'DatasetReport', 'check_dataset', 'read_split',
-           'save_split', 'get_split', 'read_image', 'load_image', 'default_cache_dir', 'ResizeCache', 'MemoryCache',
-           'ReadImage', 'ReadMask', 'SplitLookup', 'defect_datablock', 'normalize_stats', 'input_tfms',
-           'defect_dataloaders', 'dataset_check', 'defectseg_check']
+           'image_size', 'resize_mask', 'load_mask', 'DatasetWarning', 'count_decodes', 'DatasetReport',
+           'check_dataset', 'read_split', 'save_split', 'get_split', 'read_image', 'load_image', 'default_cache_dir',
+           'ResizeCache', 'MemoryCache', 'ReadImage', 'ReadMask', 'SplitLookup', 'defect_datablock', 'normalize_stats',
+           'input_tfms', 'fitting_cache', 'defect_dataloaders', 'dataset_check', 'defectseg_check']
 
 # %% ../nbs/01_data.ipynb #3ae7aec3
 def _draw_defect(cls, shape, rng) -> np.ndarray:
@@ -178,6 +179,17 @@ def load_mask(image_path,          # an image in a class folder
 # %% ../nbs/01_data.ipynb #9c10bbcb
 class DatasetWarning(UserWarning): "A problem with a dataset that was skipped, not fixed"
 
+@contextmanager
+def count_decodes():
+    "A `Counter` of the image files Pillow decodes inside the block (each decode counts, a repeat too)"
+    counts, load = Counter(), ImageFile.ImageFile.load
+    def counting(self):
+        if self.tile and getattr(self, 'filename', None): counts[Path(self.filename).resolve()] += 1
+        return load(self)
+    ImageFile.ImageFile.load = counting
+    try: yield counts
+    finally: ImageFile.ImageFile.load = load
+
 def _decode(path:Path, full:bool=True):
     "Decode the file (a JPEG at 1/8 scale unless `full`: every byte of it is still read and checked); raise on a truncated or corrupt one"
     old, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
@@ -188,15 +200,17 @@ def _decode(path:Path, full:bool=True):
     finally: ImageFile.LOAD_TRUNCATED_IMAGES = old
 
 # %% ../nbs/01_data.ipynb #7016664f
-def _image_problem(path:Path, decode:bool) -> tuple[str|None, tuple|None]:
-    "(problem or None, (h, w) or None) for the image file at `path`; every image is decoded, a JPEG at 1/8 scale unless `decode`"
+def _image_problem(path:Path, decode:bool, cache=None) -> tuple[str|None, tuple|None]:
+    "(problem or None, (h, w) or None) for the image at `path`, decoded once: into `cache` when given, else a JPEG at 1/8 scale unless `decode`"
     try:
         with open_image(path) as im: w, h = im.size
     except (OSError, ValueError) as e:
         msg = str(e).removeprefix(f"{path}: ")
         return (msg.replace('not a readable image', 'unreadable image', 1) if msg.startswith('not a readable image') else msg), None
-    try: _decode(path, full=decode)
-    except Exception as e: return f"truncated or corrupt image ({e})", None
+    try:
+        if cache is None or decode: _decode(path, full=decode)
+        if cache is not None: cache.image(path)   # the loader finds it there: not decoded again
+    except Exception as e: return f"truncated or corrupt image ({getattr(e, 'why', e)})", None
     return None, (h, w)
 
 # %% ../nbs/01_data.ipynb #fbb37223
@@ -206,8 +220,8 @@ def _grey_share(raw:np.ndarray, mode:str) -> float:
     top = float(raw.max())
     return float(((raw > 0.1 * top) & (raw < 0.9 * top)).mean())
 
-def _mask_problem(image:Path, mask:Path|None, cls:str, img_hw:tuple) -> tuple[Path, str]|None:
-    "(file, problem) for the mask of a defect image, or None when it is fine"
+def _mask_problem(image:Path, mask:Path|None, cls:str, img_hw:tuple, cache=None) -> tuple[Path, str]|None:
+    "(file, problem) for the mask of a defect image, or None when it is fine (and then kept in `cache`, when given)"
     if mask is None: return image, f"missing mask (expected {MASK_DIRS[cls]}/{image.stem}.png)"
     try: raw, mode = _mask_array(mask)
     except Exception as e:
@@ -216,6 +230,7 @@ def _mask_problem(image:Path, mask:Path|None, cls:str, img_hw:tuple) -> tuple[Pa
     if raw.shape[:2] != img_hw: return mask, f"mask is {raw.shape[1]}x{raw.shape[0]} but its image {image.name} is {img_hw[1]}x{img_hw[0]}"
     if (g := _grey_share(raw, mode)) > 0.05: return mask, f"not a binary mask: {g:.0%} of its pixels are grey (between 10% and 90% of its brightest value)"
     if not raw.any(): return mask, f"empty mask: the {cls} image {image.name} has no defect pixel"
+    if cache is not None: cache.keep_mask(image, (raw != 0).astype(np.uint8))
     return None
 
 # %% ../nbs/01_data.ipynb #561ab56c
@@ -257,9 +272,9 @@ def _duplicates(items:pd.DataFrame, root:Path) -> dict:
 
 # %% ../nbs/01_data.ipynb #ee0c8310
 class DatasetReport:
-    "The result of `check_dataset`: usable `items`, every `problems` (file, problem), the `skipped` images"
-    def __init__(self, root:Path, items:pd.DataFrame, problems:list, skipped:list):
-        self.root, self.items, self.problems, self.skipped = root, items, problems, skipped
+    "The result of `check_dataset`: usable `items`, every `problems` (file, problem), the `skipped` images, the `cache` it filled"
+    def __init__(self, root:Path, items:pd.DataFrame, problems:list, skipped:list, cache=None):
+        self.root, self.items, self.problems, self.skipped, self.cache = root, items, problems, skipped, cache
 
     @property
     def ok(self) -> bool: return not self.problems
@@ -292,8 +307,10 @@ def check_dataset(base_path,            # the dataset root: class folders and ma
                   strict:bool=False,    # raise a ValueError listing every problem, instead of skipping
                   decode:bool=False,    # decode every image in full (slow), not only those whose end looks wrong
                   progress:bool|None=None,  # show a progress bar (default: for more than 200 images)
+                  cache=None,           # a MemoryCache or ResizeCache: each image and mask is decoded once, into it
+                  only=None,            # the images to examine (e.g. one split); the others are listed, not opened
                  ) -> DatasetReport:
-    "Check every image, mask and file under `base_path`; skip (or in `strict` mode refuse) the bad ones"
+    "Check every image, mask and file under `base_path` (or those in `only`); skip (or in `strict` mode refuse) the bad ones"
     root = check_folder(base_path, '--base_path')
     items = find_items(root)
     if items.empty:
@@ -301,14 +318,15 @@ def check_dataset(base_path,            # the dataset root: class folders and ma
                          f"{'/, '.join(sorted(set(MASK_DIRS.values())))}/ (found: {', '.join(sorted(p.name for p in root.iterdir())) or 'nothing'})")
     problems, bad, dups = _stray_files(root, items), set(), _duplicates(items, root)
     rows = list(zip(items.image, items['mask'], items.cls))
+    if only is not None: wanted = {Path(p) for p in only}; rows = [r for r in rows if r[0] in wanted]
     show = progress if progress is not None else len(rows) > 200
     for img, mask, cls in (progress_bar(rows, leave=False) if show else rows):
         if img in dups: problems.append((img, dups[img])); bad.add(img); continue
-        problem, hw = _image_problem(img, decode)
+        problem, hw = _image_problem(img, decode, cache)
         if problem: problems.append((img, problem)); bad.add(img); continue
-        if cls != 'good' and (mp := _mask_problem(img, mask, cls, hw)):
+        if cls != 'good' and (mp := _mask_problem(img, mask, cls, hw, cache)):
             problems.append(mp); bad.add(img)
-    report = DatasetReport(root, items[~items.image.isin(bad)].reset_index(drop=True), problems, sorted(bad))
+    report = DatasetReport(root, items[~items.image.isin(bad)].reset_index(drop=True), problems, sorted(bad), cache)
     if strict: report.refuse()
     if problems:
         warnings.warn(f"{len(problems)} problems in dataset {root}; {len(bad)} images skipped:\n"
@@ -486,7 +504,8 @@ def read_image(image,               # a path, a PIL image or a numpy array
         if size is not None and im.size != (size[1], size[0]): im = im.resize((size[1], size[0]), Image.BILINEAR)
         return np.asarray(im), orig
     except (OSError, SyntaxError, ValueError) as e:
-        raise ValueError(f"{path or 'the image'}: cannot decode it, the file is corrupt or truncated ({type(e).__name__}: {e})") from None
+        err = ValueError(f"{path or 'the image'}: cannot decode it, the file is corrupt or truncated ({type(e).__name__}: {e})")
+        err.why = str(e); raise err from None
     finally:
         if path is not None: im.close()
 
@@ -549,6 +568,11 @@ class ResizeCache:
         if dest.exists(): return np.asarray(Image.open(dest))
         arr = load_mask(image, self.size, self.mask_thresh); self._store(dest, arr); return arr
 
+    def keep_mask(self, image, mask:np.ndarray):
+        "Store the full-size 0/1 `mask` of `image`, read elsewhere (by `check_dataset`), resized"
+        dest = self.paths(image)[1]
+        if dest is not None and not dest.exists(): self._store(dest, resize_mask(mask, self.size, self.mask_thresh))
+
     def build(self, images, progress:bool=True) -> int:
         "Fill the cache for every image in `images`; return how many entries were (re)built"
         built = 0
@@ -588,6 +612,11 @@ class MemoryCache:
         "The resized 0/1 mask (zeros for a good image), read on its first request (and again if its file changed)"
         p = Path(image); mp = mask_path(p)
         return self._get(self.masks, (p, _stamp(mp) if mp is not None else 'good'), lambda: load_mask(p, self.size, self.mask_thresh))
+
+    def keep_mask(self, image, mask:np.ndarray):
+        "Store the full-size 0/1 `mask` of `image`, read elsewhere (by `check_dataset`), resized"
+        p = Path(image); mp = mask_path(p)
+        if mp is not None: self._get(self.masks, (p, _stamp(mp)), lambda: resize_mask(mask, self.size, self.mask_thresh))
 
     def __repr__(self): return f"MemoryCache({self.size[0]}x{self.size[1]}, {len(self.images)} images)"
 
@@ -647,6 +676,10 @@ def input_tfms(stats:tuple|None=None, # (mean, std) of the normalisation; None f
     return Pipeline([IntToFloatTensor(), norm])
 
 # %% ../nbs/01_data.ipynb #7509ff44
+def fitting_cache(cache, size, mask_thresh:float=0.1, draft:bool=True):
+    "`cache` when it holds images and masks made as asked (size, mask threshold, draft decoding), else None"
+    return cache if cache is not None and (cache.size, cache.mask_thresh, cache.draft) == (tuple(size), mask_thresh, draft) else None
+
 def _report_of(source, strict:bool) -> DatasetReport:
     "`source` when it is a `DatasetReport` (refused in `strict` mode if it has problems), else `check_dataset(source)`"
     if not isinstance(source, DatasetReport): return check_dataset(source, strict=strict)
@@ -659,7 +692,7 @@ def defect_dataloaders(source,                  # the dataset root, or its Datas
                        seed:int=42,             # the split seed (see get_split)
                        manifest:str|None=None,           # the split manifest (default <root>/split.csv)
                        extra_train=(),          # more roots (or their reports) in the same layout whose images join train only
-                       cache=False,             # True (default cache folder), a folder, or a ResizeCache
+                       cache=None,              # True (default cache folder), a folder, a ResizeCache or MemoryCache; None: the report's own
                        num_workers:int=0,       # DataLoader worker processes
                        item_tfms:list|None=None,          # applied after the resize
                        batch_tfms:list|None=None,         # applied before the normalisation
@@ -684,11 +717,12 @@ def defect_dataloaders(source,                  # the dataset root, or its Datas
     if counts['train'] < bs: raise ValueError(f"{report.root}: the train split has {counts['train']} images, fewer than bs={bs} (fastai drops the last partial training batch)")
     if counts['valid'] == 0: raise ValueError(f"{report.root}: the valid split is empty; the dataset is too small or valid_pct is 0")
     if isinstance(cache, (str, Path)) or cache is True: cache = ResizeCache(img_size, None if cache is True else cache, mask_thresh, draft)
-    if cache and cache.size != tuple(img_size): raise ValueError(f"the cache {cache} is for {cache.size}, not img_size={tuple(img_size)}")
-    if cache: cache.build(split_of)
+    if cache is None or cache is False: cache = fitting_cache(report.cache, img_size, mask_thresh, draft)   # what the check decoded
+    elif cache.size != tuple(img_size): raise ValueError(f"the cache {cache} is for {cache.size}, not img_size={tuple(img_size)}")
+    if isinstance(cache, ResizeCache): cache.build(split_of)
     splitter = SplitLookup(split_of)
     if counts['test'] == 0: splitter = lambda items, f=splitter: f(items)[:2]
-    dblock = defect_datablock(splitter, img_size, cache or None, mask_thresh, item_tfms, batch_tfms, draft, stats)
+    dblock = defect_datablock(splitter, img_size, cache, mask_thresh, item_tfms, batch_tfms, draft, stats)
     dls = dblock.dataloaders(list(split_of), bs=bs, num_workers=num_workers, device=device, **kwargs)
     dls.split, dls.report = split, report
     return dls

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from fastcore.meta import delegates
 from fastcore.script import call_parse
-from .data import DatasetReport, read_split
+from .data import DatasetReport, MemoryCache, read_split
 from .synth import make_synth
 from .training import train, check_train_options, check_train_data
 from .evaluate import evaluate_run
@@ -80,7 +80,7 @@ def check_demo_args(cfg:dict, # the demo's configuration (demo_config)
     if (pid := lock_holder(demo_dir/'run')) is not None: raise RunBusy(busy_message(demo_dir/'run', pid, other='--out_dir'))
     if base_path is None: return demo_dir, None
     check_output(demo_dir, '--out_dir', base_path=check_folder(base_path, '--base_path'))   # the demo folder is cleared: a dataset in it would go too
-    return demo_dir, check_train_data(base_path)   # the one scan of the user's dataset
+    return demo_dir, check_train_data(base_path, MemoryCache((cfg['img_h'], cfg['img_w'])))   # the one scan (and decode) of the user's dataset
 
 # %% ../nbs/09_demo.ipynb #f31d2e7e
 def predict_examples(run, # the run folder (or anything defectseg.run.Run reads)
@@ -141,7 +141,7 @@ def _demo_steps(cfg:dict, demo_dir:Path, report:DatasetReport|None, n_predict:in
             base_path = make_synth(demo_dir/'data', n=cfg['n_synth'], good=cfg['n_good'], width=cfg['synth_w'], height=cfg['synth_h'],
                                    seed=0, workers=max(1, min(8, (os.cpu_count() or 1) - 1)))
             print(f"{3 * cfg['n_synth'] + cfg['n_good']} images at {cfg['synth_w']}x{cfg['synth_h']} in {base_path}")
-        report = check_train_data(base_path)   # the one scan: training and evaluation take this report
+        report = check_train_data(base_path, MemoryCache((cfg['img_h'], cfg['img_w'])))   # the one scan: training and evaluation take this report
     base_path = report.root
     # a real dataset without a manifest gets its new split written in the demo folder, not into the dataset
     manifest = demo_dir/'data_split.csv' if not synthetic and not (base_path/'split.csv').exists() else None
@@ -151,7 +151,7 @@ def _demo_steps(cfg:dict, demo_dir:Path, report:DatasetReport|None, n_predict:in
                     seed=seed, out_dir=demo_dir, run_name='run', precision=precision, num_workers=workers,
                     manifest=manifest)
     with _stage('evaluation on the test split', times):
-        res = evaluate_run(str(base_path), run, split='test', out=demo_dir)
+        res = evaluate_run(report, run, split='test', out=demo_dir)
     with _stage('predictions', times):
         split = read_split(run/'split.csv')
         test_files = split.file[split.split == 'test'].tolist()

@@ -4,14 +4,14 @@
 
 # %% ../nbs/06_evaluate.ipynb #b77ab892
 from __future__ import annotations
-from .core import ALL_CLASSES, cli_errors, check_batch_size, check_choice, check_int, check_output, check_precision, check_threshold  # first: it imports fastai quietly
+from .core import ALL_CLASSES, cli_errors, check_batch_size, check_choice, check_folder, check_int, check_output, check_precision, check_threshold  # first: it imports fastai quietly
 import json, os, shutil, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from fastcore.meta import delegates
 from fastcore.script import call_parse
 from fastai.callback.core import Callback
-from .data import DatasetReport, DatasetWarning, check_dataset, read_split, load_image
+from .data import DatasetReport, DatasetWarning, MemoryCache, check_dataset, fitting_cache, read_split, load_image
 from .metrics import summarise, metrics_table
 from .learner import evaluate, split_scores
 from .run import Run
@@ -183,7 +183,18 @@ def _valid_report(run:Run, report:DatasetReport, split:str) -> DatasetReport:
     if root is None: raise ValueError("the run's config.json names no dataset to take the validation split from")
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', DatasetWarning)
-        return check_dataset(root)
+        return check_dataset(root, cache=report.cache, only=_split_files(run, root, ('valid',)))
+
+def _split_files(run:Run, root:Path, splits:tuple) -> list|None:
+    "The images of `splits` in the run's split.csv, under `root`; None when it cannot say (then every image is checked)"
+    try: return [Path(root)/f for f in read_split(run.path/'split.csv').query('split in @splits').file]
+    except (OSError, ValueError): return None
+
+def _eval_report(base_path, run:Run, split:str) -> DatasetReport:
+    "The one scan of an evaluation: only the images it uses (the split's, and the validation sweep's), decoded into a cache at the run's size"
+    if isinstance(base_path, DatasetReport): return base_path
+    root = check_folder(base_path, '--base_path')
+    return check_dataset(root, cache=MemoryCache(run.size), only=None if split == 'all' else _split_files(run, root, (split, 'valid')))
 
 def _valid_sweep(learn, run:Run, report:DatasetReport, split:str, res:dict, items:pd.DataFrame, **kw) -> tuple:
     "(validation `threshold_curve`, its number of images, None) or (None, 0, why there is none)"
@@ -240,7 +251,7 @@ def _report(res:dict, out:Path, figures:dict, worst:pd.DataFrame) -> str:
     return '\n'.join(lines)
 
 # %% ../nbs/06_evaluate.ipynb #296028bc
-def evaluate_run(base_path:str|None=None, # the dataset root; None for the one in the run's config.json
+def evaluate_run(base_path:str|None=None, # the dataset root (or its DatasetReport); None for the one in the run's config.json
                  ckpt:str|None=None, # a run folder, its export.pkl, or a .pth file with config.json beside it
                  split:str='test', # test, valid or train of the run's manifest, or all: every image of base_path
                  batch_size:int|None=None, # images per forward pass; None for the run's own, as train used
@@ -260,13 +271,13 @@ def evaluate_run(base_path:str|None=None, # the dataset root; None for the one i
     run = Run(ckpt)
     base_path = base_path if base_path is not None else run.config.get('base_path')
     if base_path is None: raise ValueError("--base_path is required: the dataset root (with oil/, scratch/, stain/, good/ ...)")
-    report = check_dataset(base_path)                       # the one scan of the dataset
+    report = _eval_report(base_path, run, split)            # the one scan of the dataset
     items = eval_items(report, run.path, split)
     out = _eval_out(out, run, split, overwrite)
     if split == 'all' and run.config.get('base_path') and report.root == Path(run.config['base_path']).expanduser().resolve():
         warnings.warn(f"--split all on {report.root}, the dataset the run was trained on: the numbers include its training images")
     threshold = run.threshold if threshold is None else threshold
-    learn = run.learner(run.dataloaders(items.image, batch_size))
+    learn = run.learner(run.dataloaders(items.image, batch_size, cache=fitting_cache(report.cache, run.size)))
     kw = dict(threshold=threshold, thresholds=SWEEP_THRESHOLDS, precision=precision, bs=batch_size or learn.dls.bs)
     kept = KeepImages(run.stats)                            # the figures draw the pixels the prediction pass decoded
     with learn.added_cbs(kept): pred = evaluate(learn, items.image, keep=True, **kw)

@@ -196,13 +196,14 @@ def learner(self:Run,
 def dataloaders(self:Run,
                 items, # image files in class folders
                 bs:int|None=None, # batch size; None for the run's
+                cache=None, # a MemoryCache at the run's size holding the images already decoded (e.g. a DatasetReport's)
                 **kwargs, # more DataBlock.dataloaders arguments (device, num_workers)
                ):
     "fastai `DataLoaders` over `items` with the run's preprocessing: its size and normalisation (for `learner` and `evaluate`)"
     items = [Path(o) for o in items]
     if not items: raise ValueError("no images given")
     everything = lambda o: [[0], list(range(len(o)))]
-    dblock = defect_datablock(everything, self.size, stats=self.stats)
+    dblock = defect_datablock(everything, self.size, cache=cache, stats=self.stats)
     return dblock.dataloaders(items, bs=bs or self.config.get('batch_size') or 8, **kwargs)
 
 @patch

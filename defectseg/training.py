@@ -15,10 +15,11 @@ from fastcore.meta import delegates
 from fastcore.script import call_parse, Param
 from fastai.torch_core import rank_distrib, num_distrib, distrib_barrier, set_seed
 from .models import list_models, model_min_size
-from .data import DatasetReport, check_dataset, defect_dataloaders, read_split, save_split, normalize_stats
+from .data import DatasetReport, MemoryCache, ResizeCache, check_dataset, defect_dataloaders, read_split, save_split, normalize_stats
 from .learner import defect_learner, evaluate, plot_history, export_learner, model_options
 from .callbacks import MONITOR, SCHEDULES, fit_run, start_wandb, finish_wandb, NonFiniteLoss
 from .run import Run, RunBusy, busy_message, run_status, run_lock, lock_holder, RUN_FILES
+from .augment import defect_augs
 
 # %% auto #0
 __all__ = ['MAX_EPOCHS', 'default_run_name', 'check_train_options', 'check_train_data', 'check_train_inputs', 'test_scores',
@@ -52,9 +53,10 @@ def check_train_options(**opts):
 
 # %% ../nbs/05c_training.ipynb #c1a2b3d0
 def check_train_data(base_path, # the dataset root, or its DatasetReport from check_dataset (not scanned again)
+                     cache=None, # a MemoryCache or ResizeCache at the training size: the scan decodes into it, the loader reads it
                     ) -> DatasetReport:
     "The dataset's report, scanned once (`check_dataset` decodes every image); refused in one line when it holds no defect image"
-    report = base_path if isinstance(base_path, DatasetReport) else check_dataset(base_path)
+    report = base_path if isinstance(base_path, DatasetReport) else check_dataset(base_path, cache=cache)
     if not report.items.cls.isin(CLASSES).any():
         raise ValueError(f"--base_path {report.root}: holds no defect image (none in {', '.join(CLASSES)}/; {len(report.items)} good ones): "
                          "a model cannot learn defects without examples of them")
@@ -65,6 +67,7 @@ def check_train_inputs(run:Path, # the run folder
                        extra_train:list|None=None, # more dataset roots that join train only
                        manifest:str|None=None, # the split manifest, or None for <base_path>/split.csv
                        resume:bool=False, # a resume: the run folder holds a run
+                       cache=None, # where the scan decodes the images to, for the loader (see check_train_data)
                       ) -> tuple:
     "Check the paths and the run folder without writing, then scan the data once: (its report, the reports of `extra_train`)"
     if base_path is None: raise ValueError("--base_path is required: the dataset root (with oil/, scratch/, stain/, good/ ...)")
@@ -78,7 +81,7 @@ def check_train_inputs(run:Path, # the run folder
     status = run_status(run)
     if status == 'busy': raise RunBusy(busy_message(run, lock_holder(run)))
     if not resume and status not in ('absent', 'unfinished'): raise FileExistsError(_exists_message(run, status))
-    return check_train_data(base_path if isinstance(base_path, DatasetReport) else root), [check_dataset(p) for p in extras]
+    return check_train_data(base_path if isinstance(base_path, DatasetReport) else root, cache), [check_dataset(p, cache=cache) for p in extras]
 
 def _run_dir(out_dir, run_name:str) -> Path:
     out_dir = Path(out_dir)
@@ -160,12 +163,9 @@ def _write_json(path:Path, obj:dict):
 # %% ../nbs/05c_training.ipynb #3256d63d
 def _dataloaders(report:DatasetReport, extras:list, cfg:dict, manifest, cache, num_workers:int, main:bool):
     "The training data loaders from the checked reports; in a distributed run the first process builds them first (it writes the manifest)"
-    batch_tfms = None
-    if cfg.get('augs'):
-        from defectseg.augment import defect_augs   # the online augmentations (notebook 08)
-        batch_tfms = defect_augs(cfg['augs'], p_img=cfg['aug_p_img'], p=cfg['aug_p'])
+    batch_tfms = defect_augs(cfg['augs'], p_img=cfg['aug_p_img'], p=cfg['aug_p']) if cfg.get('augs') else None
     def make(): return defect_dataloaders(report, img_size=(cfg['img_h'], cfg['img_w']), bs=cfg['batch_size'], seed=cfg['seed'],
-                                          manifest=manifest, extra_train=extras, cache=cache, num_workers=num_workers, batch_tfms=batch_tfms)
+                                          manifest=manifest, extra_train=extras, cache=cache or report.cache, num_workers=num_workers, batch_tfms=batch_tfms)
     distrib_barrier()
     if main: dls = make()
     distrib_barrier()
@@ -279,14 +279,15 @@ def train(base_path:str|DatasetReport|None=None, # the dataset root (oil/, scrat
                epochs=epochs, batch_size=batch_size, lr=lr, weight_decay=weight_decay, patience=patience, schedule=schedule,
                augs=augs, aug_p_img=aug_p_img, aug_p=aug_p, channels_last=channels_last, run_name=run_name)
     if resume: cfg, state = _resumed_config(run, cfg)
-    report, extras = check_train_inputs(run, cfg['base_path'], cfg['extra_train'], cfg['manifest'], resume)
+    size = (cfg['img_h'], cfg['img_w'])   # the scan decodes each image once, at this size, for the loader
+    report, extras = check_train_inputs(run, cfg['base_path'], cfg['extra_train'], cfg['manifest'], resume, ResizeCache(size) if cache else MemoryCache(size))
     if resume: _check_same_split(report, run); manifest = run/'split.csv'   # the run's own split: nothing is added to it
     else: cfg.update(base_path=str(report.root), manifest=str(Path(manifest).resolve() if manifest else report.root/'split.csv'),
                      extra_train=[str(e.root) for e in extras])
     set_seed(cfg['seed'])
     world_size, main = num_distrib(), rank_distrib() == 0
     if world_size > 1: _init_distributed()
-    dls = _dataloaders(report, extras, cfg, manifest, cache, num_workers, main)
+    dls = _dataloaders(report, extras, cfg, manifest, None, num_workers, main)
     if main: run.mkdir(parents=True, exist_ok=True)
     with run_lock(run) if main else contextlib.nullcontext():
         try: return _fit_locked(run, cfg, state, dls, resume, precision, channels_last, wandb_project if use_wandb else None, n_preds, world_size)
