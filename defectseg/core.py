@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #271d3fdc
 from __future__ import annotations
-import ast, contextlib, functools, importlib, os, platform, signal, stat, sys, threading, warnings
+import ast, contextlib, functools, hashlib, importlib, os, platform, signal, stat, sys, threading, warnings
 from pathlib import Path
 
 def _interrupted_at_start(signum, frame):
@@ -29,8 +29,8 @@ __all__ = ['CLASSES', 'ALL_CLASSES', 'CODES', 'MASK_DIRS', 'PREFIXES', 'IMG_EXTS
            'cpu_bf16_fast', 'default_device_type', 'device_info', 'versions', 'check_int', 'check_number',
            'check_threshold', 'check_seed', 'check_count', 'check_side', 'check_batch_size', 'check_choice',
            'check_precision', 'resolve_precision', 'accepted_precisions', 'Interrupted', 'cli_errors', 'defectseg_info',
-           'check_folder', 'check_regular_file', 'dataset_root_of', 'check_output', 'atomic_write', 'write_image',
-           'import_graph', 'import_cycle']
+           'check_folder', 'check_regular_file', 'dataset_root_of', 'check_output', 'atomic_write', 'file_hash',
+           'write_image', 'import_graph', 'import_cycle']
 
 # %% ../nbs/00_core.ipynb #c81785a3
 CLASSES = ('oil', 'scratch', 'stain')          # the defect classes, in the order used by every table
@@ -291,6 +291,14 @@ def atomic_write(path):
         os.replace(tmp, path)
     finally:
         if tmp.exists(): tmp.unlink()
+
+# %% ../nbs/00_core.ipynb #d610f5d4
+def file_hash(path) -> str:
+    "The SHA-256 of the bytes of the file at `path`, as hex"
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
+    return h.hexdigest()
 
 # %% ../nbs/00_core.ipynb #797ad3e0
 def write_image(path, # the file to write; its suffix picks the format (.png, .jpg, ...)

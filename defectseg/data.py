@@ -590,11 +590,14 @@ def _stamp(path:Path) -> tuple|None:
     try: st = path.stat(); return st.st_mtime_ns, st.st_size
     except OSError: return None
 
+def _packed(mask:np.ndarray) -> tuple: return np.packbits(mask.astype(bool)), mask.shape
+
 class MemoryCache:
     "Images and masks resized to `size`, decoded once and kept in memory: every one, or the last `max_items` of each"
-    def __init__(self, size=DEFAULT_SIZE, mask_thresh:float=0.1, draft:bool=True, max_items:int|None=None):
-        self.size, self.mask_thresh, self.draft, self.max_items = tuple(size), mask_thresh, draft, max_items
-        self.images, self.masks = OrderedDict(), OrderedDict()
+    def __init__(self, size=DEFAULT_SIZE, mask_thresh:float=0.1, draft:bool=True, max_items:int|None=None,
+                 full_masks:bool=False):  # also keep each mask at its own size (bit-packed), for scoring at the photograph's size
+        self.size, self.mask_thresh, self.draft, self.max_items, self.full_masks = tuple(size), mask_thresh, draft, max_items, full_masks
+        self.images, self.masks, self.full = OrderedDict(), OrderedDict(), OrderedDict()
 
     def _get(self, store:OrderedDict, key:tuple, load:Callable) -> np.ndarray:
         if None in key[1:]: return load()
@@ -614,9 +617,19 @@ class MemoryCache:
         return self._get(self.masks, (p, _stamp(mp) if mp is not None else 'good'), lambda: load_mask(p, self.size, self.mask_thresh))
 
     def keep_mask(self, image, mask:np.ndarray):
-        "Store the full-size 0/1 `mask` of `image`, read elsewhere (by `check_dataset`), resized"
+        "Store the full-size 0/1 `mask` of `image`, read elsewhere (by `check_dataset`), resized (and as it is, with `full_masks`)"
         p = Path(image); mp = mask_path(p)
-        if mp is not None: self._get(self.masks, (p, _stamp(mp)), lambda: resize_mask(mask, self.size, self.mask_thresh))
+        if mp is None: return
+        self._get(self.masks, (p, _stamp(mp)), lambda: resize_mask(mask, self.size, self.mask_thresh))
+        if self.full_masks: self._get(self.full, (p, _stamp(mp)), lambda: _packed(mask))
+
+    def full_mask(self, image) -> np.ndarray:
+        "The 0/1 mask at its own size (zeros of the image's size for a good image): kept bit-packed with `full_masks`, else read"
+        p = Path(image); mp = mask_path(p)
+        if mp is None: return np.zeros(image_size(p), np.uint8)
+        if not self.full_masks: return read_mask_file(mp)
+        bits, shape = self._get(self.full, (p, _stamp(mp)), lambda: _packed(read_mask_file(mp)))
+        return np.unpackbits(bits, count=shape[0] * shape[1]).reshape(shape)
 
     def __repr__(self): return f"MemoryCache({self.size[0]}x{self.size[1]}, {len(self.images)} images)"
 
