@@ -4,7 +4,7 @@
 
 # %% ../nbs/05a_callbacks.ipynb #c78fc606
 from __future__ import annotations
-import json, math, netrc, os, socket, warnings
+import contextlib, errno, json, math, netrc, os, socket, warnings
 from pathlib import Path
 import numpy as np, torch
 from fastcore.basics import store_attr
@@ -17,18 +17,34 @@ from fastai.callback.schedule import ParamScheduler, combined_cos
 from fastai.torch_core import rank_distrib, distrib_barrier
 
 # %% auto #0
-__all__ = ['MONITOR', 'SCHEDULES', 'save_checkpoint', 'SaveLastCallback', 'SaveBestCallback', 'ResumableEarlyStopping',
+__all__ = ['MONITOR', 'SCHEDULES', 'saving', 'save_checkpoint', 'SaveLastCallback', 'SaveBestCallback', 'ResumableEarlyStopping',
            'RunCSVLogger', 'NonFiniteLoss', 'StopOnNonFinite', 'OneCycleFrom', 'wandb_mode', 'SafeWandbCallback',
            'start_wandb', 'finish_wandb', 'fit_run']
 
 # %% ../nbs/05a_callbacks.ipynb #9519f670
 MONITOR = 'defect_dice' # the validation metric that picks the best model and drives early stopping
 
+def _write_failure(e:Exception) -> str|None:
+    "Why a write failed, in words, if `e` is a failed write (an OSError, or torch's writer on a full disk); else None"
+    if isinstance(e, OSError): return e.strerror or str(e) or os.strerror(errno.EIO)
+    if isinstance(e, RuntimeError) and ('PytorchStreamWriter' in str(e) or 'inline_container' in str(e)): return 'the disk may be full'
+    return None
+
+@contextlib.contextmanager
+def saving(path, # the file to write
+           flag:str='--out_dir'): # the flag that chose where it goes
+    "`atomic_write(path)`; a failed write (a full or read-only disk) is one OSError naming `path` and `flag`, not a temporary file"
+    try:
+        with atomic_write(path) as tmp: yield tmp
+    except (OSError, RuntimeError) as e:
+        if (why := _write_failure(e)) is None: raise
+        raise OSError(f"{path}: could not be written ({why}); make room on its disk or choose another {flag}") from None
+
 def save_checkpoint(learn:Learner, # the learner whose model (and optimizer) to save
                     path, # the .pth file
                     with_opt:bool=False): # with the optimizer state
     "`learn.save` written atomically: the old file stays until the new one is complete"
-    with atomic_write(path) as tmp: save_model(tmp, learn.model, getattr(learn, 'opt', None), with_opt)
+    with saving(path) as tmp: save_model(tmp, learn.model, getattr(learn, 'opt', None), with_opt)
     return Path(path)
 
 class SaveLastCallback(Callback):
@@ -54,7 +70,7 @@ class SaveLastCallback(Callback):
         for cb in self.learn.cbs:
             if isinstance(cb, SaveModelCallback): state['best'] = None if cb.best is None or not math.isfinite(cb.best) else float(cb.best)
             if isinstance(cb, EarlyStoppingCallback): state['wait'] = int(cb.wait)
-        with atomic_write(folder/f'{self.fname}.json') as tmp: tmp.write_text(json.dumps(state))
+        with saving(folder/f'{self.fname}.json') as tmp: tmp.write_text(json.dumps(state))
 
 # %% ../nbs/05a_callbacks.ipynb #c210fcf3
 class SaveBestCallback(SaveModelCallback):
@@ -112,7 +128,7 @@ class RunCSVLogger(CSVLogger):
         self.old_logger, self.learn.logger = self.logger, self._write_line
 
     def _flush(self):
-        with atomic_write(self.file) as tmp: tmp.write_text('\n'.join(self.lines) + '\n')
+        with saving(self.file) as tmp: tmp.write_text('\n'.join(self.lines) + '\n')
 
     def _write_line(self, log):
         log = list(log)

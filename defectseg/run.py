@@ -4,40 +4,59 @@
 
 # %% ../nbs/05b_run.ipynb #c2df916a
 from __future__ import annotations
-import contextlib, json, math, os, warnings
+import contextlib, json, math, os, reprlib
+from datetime import datetime, timezone
 from pathlib import Path
 import pandas as pd, torch
 from torch import nn
 from fastcore.basics import patch
 from fastcore.foundation import L
+from . import __version__
 from .core import check_regular_file, check_side, check_number, check_threshold, _kind  # first: it imports fastai quietly
 from fastai.learner import Learner, load_learner
 from fastai.vision.data import imagenet_stats
 from .models import build_model, list_models
-from .data import ReadImage, defect_datablock, normalize_stats, read_split
+from .data import ReadImage, MemoryCache, ResizeCache, defect_datablock, normalize_stats, read_split
 from .learner import defect_learner, _precision_cbs
 
 # %% auto #0
-__all__ = ['CKPT_HELP', 'MAX_CONFIG_BYTES', 'LOCK_FILE', 'RUN_FILES', 'check_config', 'read_config', 'Run', 'check_state',
-           'RunBusy', 'lock_holder', 'busy_message', 'run_status', 'run_lock']
+__all__ = ['CKPT_HELP', 'MAX_CONFIG_BYTES', 'MAX_JSON_DEPTH', 'LOCK_FILE', 'MARKER', 'RUN_FILES', 'check_config', 'read_config',
+           'Run', 'check_state', 'RunBusy', 'write_marker', 'is_marked', 'lock_holder', 'busy_message', 'run_status',
+           'run_lock']
 
 # %% ../nbs/05b_run.ipynb #b2a93bbc
-CKPT_HELP = "a run folder, its export.pkl, or a .pth weights file with the run's config.json beside it"
+CKPT_HELP = "a run folder, a .pth weights file with the run's config.json beside it, or an export.pkl named itself"
 MAX_CONFIG_BYTES = 1_000_000   # a run's config.json or last.json is a few kB
+MAX_JSON_DEPTH = 8             # and nested a few levels deep
 _REQUIRED = {'model': str, 'model_kwargs': dict, 'img_h': int, 'img_w': int}
-_OPTIONAL = {'threshold': float, 'normalize': dict, 'bce_weight': float, 'batch_size': int, 'base_path': str}
+_OPTIONAL = {'threshold': float, 'normalize': dict, 'bce_weight': float, 'batch_size': int, 'base_path': str, 'manifest': str,
+             'extra_train': list, 'seed': int, 'epochs': int, 'patience': int, 'lr': float, 'weight_decay': float, 'schedule': str,
+             'augs': str, 'aug_p_img': float, 'aug_p': float, 'channels_last': bool, 'run_name': str, 'resumed': list}
+_repr = reprlib.Repr()
+_repr.maxlevel, _repr.maxstring, _repr.maxother, _repr.maxlist, _repr.maxdict = 2, 40, 40, 4, 4
+_shown = _repr.repr   # a value as a message shows it: short, however deep or long
 
 def _is(value, kind) -> bool:
     if kind is int: return isinstance(value, int) and not isinstance(value, bool)
     if kind is float: return isinstance(value, (int, float)) and not isinstance(value, bool)
     return isinstance(value, kind)
 
+def _depth(obj) -> int:
+    "How deeply `obj` nests lists and objects (counted without recursion, up to one past MAX_JSON_DEPTH)"
+    deepest, todo = 0, [(obj, 1)]
+    while todo and deepest <= MAX_JSON_DEPTH:
+        o, d = todo.pop(); deepest = max(deepest, d)
+        todo += [(v, d + 1) for v in (o.values() if isinstance(o, dict) else o if isinstance(o, list) else ())]
+    return deepest
+
 def _json_object(path, what:str) -> dict:
     "The JSON object in the run file at `path`; else one line naming the file and `what` it should hold"
     path = check_regular_file(path, max_bytes=MAX_CONFIG_BYTES)
     try: obj = json.loads(path.read_text())
+    except RecursionError: raise ValueError(f"{path}: not {what} (nested deeper than JSON can be read)") from None
     except (OSError, ValueError) as e: raise ValueError(f"{path}: not readable JSON ({e})") from None
     if not isinstance(obj, dict): raise ValueError(f"{path}: not {what} (a JSON object is expected)")
+    if _depth(obj) > MAX_JSON_DEPTH: raise ValueError(f"{path}: not {what} (nested more than {MAX_JSON_DEPTH} levels deep)")
     return obj
 
 def check_config(cfg:dict, # the parsed config.json
@@ -50,8 +69,11 @@ def check_config(cfg:dict, # the parsed config.json
         if k not in cfg:
             if k in _REQUIRED: bad(f"field '{k}' is missing")
         elif not (_is(cfg[k], kind) or (cfg[k] is None and k in _OPTIONAL)):
-            bad(f"field '{k}' is {cfg[k]!r}, not {'a number' if kind is float else kind.__name__}")
-    if cfg['model'] not in list_models(): bad(f"field 'model' is {cfg['model']!r}, not one of {', '.join(list_models())}")
+            bad(f"field '{k}' is {_shown(cfg[k])}, not {'a number' if kind is float else kind.__name__}")
+    if cfg['model'] not in list_models(): bad(f"field 'model' is {_shown(cfg['model'])}, not one of {', '.join(list_models())}")
+    if odd := [k for k, v in cfg['model_kwargs'].items() if not (v is None or isinstance(v, (int, float, str)))]:
+        bad(f"field 'model_kwargs.{odd[0]}' is {_shown(cfg['model_kwargs'][odd[0]])}, not a number or a name")
+    if not all(isinstance(p, str) for p in cfg.get('extra_train') or ()): bad(f"field 'extra_train' is {_shown(cfg['extra_train'])}, not a list of folders")
     for k in ('img_h', 'img_w'): check_side(cfg[k], field(k))
     if cfg.get('bce_weight') is not None: check_number(cfg['bce_weight'], field('bce_weight'), 0, 1)
     if cfg.get('threshold') is not None: check_threshold(cfg['threshold'], field('threshold'))
@@ -59,7 +81,7 @@ def check_config(cfg:dict, # the parsed config.json
         for k in ('mean', 'std'):
             v = norm.get(k)
             if not (isinstance(v, list) and len(v) == 3 and all(_is(o, float) for o in v)):
-                bad(f"field 'normalize.{k}' is {v!r}: expected three numbers, one per colour channel")
+                bad(f"field 'normalize.{k}' is {_shown(v)}: expected three numbers, one per colour channel")
         if not all(map(math.isfinite, norm['mean'] + norm['std'])): bad("field 'normalize' holds a number that is not finite")
         if min(norm['std']) <= 0: bad(f"field 'normalize.std' is {norm['std']}: deviations must be positive")
     return cfg
@@ -78,22 +100,24 @@ def _learner_config(learn:Learner, path) -> dict:
                              bce_weight=getattr(learn.loss_func, 'bce_weight', 0.5), normalize=normalize_stats(learn.dls)), path)
 
 def _load_export(path:Path) -> Learner:
-    with warnings.catch_warnings():
-        warnings.filterwarnings('ignore', message='.*pickle.*')   # fastai's reminder that pickles run code: the user chose this file
-        check_regular_file(path, '--ckpt')
-        try: return load_learner(path, cpu=True)
-        except Exception as e: raise ValueError(f"--ckpt {path}: not a fastai export ({type(e).__name__}: {e})") from None
+    "The learner pickled in `path`, a file the user named: fastai warns that unpickling runs its code"
+    check_regular_file(path, '--ckpt')
+    try: return load_learner(path, cpu=True)
+    except Exception as e: raise ValueError(f"--ckpt {path}: not a fastai export ({type(e).__name__}: {e})") from None
 
 # %% ../nbs/05b_run.ipynb #f771960a
 class Run:
-    "A trained run from any of its forms: a run folder, its export.pkl, or a .pth weights file with config.json beside it"
-    def __init__(self, ckpt): # a run folder, an export.pkl, or a .pth file with config.json beside it
+    "A trained run: a run folder or a .pth weights file (read without running code), or an export.pkl the user names"
+    def __init__(self, ckpt): # a run folder, a .pth file with config.json beside it, or an export.pkl (a pickle: trusted files only)
         if ckpt is None or str(ckpt) == '': raise ValueError(f"--ckpt is required: {CKPT_HELP}")
         path = Path(ckpt).expanduser()
         if not path.exists(): raise FileNotFoundError(f"--ckpt {ckpt}: no such file or folder; expected {CKPT_HELP}")
         if path.is_dir():
             self.path = path.resolve()
-            found = next((path/f for f in ('best.pth', 'last.pth', 'export.pkl') if (path/f).exists()), None)
+            found = next((path/f for f in ('best.pth', 'last.pth') if (path/f).exists()), None)   # weights: a folder's pickle is never loaded
+            if found is None and (path/'export.pkl').exists():
+                raise ValueError(f"--ckpt {ckpt}: the run folder holds no best.pth, only export.pkl, a pickle that runs code as it loads; "
+                                 f"if you trust it, name the file itself: --ckpt {path/'export.pkl'}")
             if found is None: raise FileNotFoundError(f"--ckpt {ckpt}: the run folder holds no best.pth, last.pth or export.pkl")
             self.weights = check_regular_file(found).resolve()
         elif path.suffix.lower() in ('.pth', '.pkl'): self.path, self.weights = path.parent.resolve(), check_regular_file(path, '--ckpt').resolve()
@@ -127,8 +151,9 @@ class Run:
 # %% ../nbs/05b_run.ipynb #54f4b257
 @patch
 def exported(self:Run) -> Learner:
-    "The learner in the run's export.pkl, loaded once"
-    if self._export is None: self._export = _load_export(self.weights if self.is_export else self.path/'export.pkl')
+    "The learner in the export.pkl the user named, loaded once (unpickling runs its code: fastai warns)"
+    if not self.is_export: raise ValueError(f"{self.path}: its export.pkl is loaded only when named itself (--ckpt {self.path/'export.pkl'})")
+    if self._export is None: self._export = _load_export(self.weights)
     return self._export
 
 @patch
@@ -153,7 +178,8 @@ def model(self:Run, which:str|None=None) -> nn.Module:
     "The network on the CPU in eval mode: `which` 'best' or 'last' weights of the folder, or None for the file given"
     f = self._weights_file(which)
     if f.suffix.lower() == '.pkl': return self.exported().model.cpu().eval()
-    model = build_model(self.config['model'], n_out=1, **self.config['model_kwargs'])
+    try: model = build_model(self.config['model'], n_out=1, **self.config['model_kwargs'])
+    except (TypeError, ValueError, RuntimeError) as e: raise ValueError(f"{self.path/'config.json'}: field 'model_kwargs' does not build a {self.config['model']}: {_shown(str(e))}") from None
     state = _load_state(f)
     if set(state) == {'model', 'opt'}: state = state['model']
     try: model.load_state_dict(state)
@@ -196,7 +222,7 @@ def learner(self:Run,
 def dataloaders(self:Run,
                 items, # image files in class folders
                 bs:int|None=None, # batch size; None for the run's
-                cache=None, # a MemoryCache at the run's size holding the images already decoded (e.g. a DatasetReport's)
+                cache:MemoryCache|ResizeCache|None=None, # a MemoryCache at the run's size holding the images already decoded (e.g. a DatasetReport's)
                 **kwargs, # more DataBlock.dataloaders arguments (device, num_workers)
                ):
     "fastai `DataLoaders` over `items` with the run's preprocessing: its size and normalisation (for `learner` and `evaluate`)"
@@ -230,13 +256,22 @@ def state(self:Run) -> dict:
     if not f.exists(): raise FileNotFoundError(f"{f}: the run has no last.json to resume from")
     return check_state(_json_object(f, 'a training state'), f)
 
-
 # %% ../nbs/05b_run.ipynb #b1b2c3d1
 LOCK_FILE = '.lock'   # in a run folder while a process writes it; holds that process's id
-RUN_FILES = ('config.json', 'split.csv', 'history.csv', 'best.pth', 'last.pth', 'last.json', 'export.pkl', 'test_metrics.json', 'curves.png')
+MARKER = 'defectseg.json'   # what makes a folder a run (or a demo) defectseg wrote: its kind and the version that made it
+RUN_FILES = ('config.json', 'split.csv', 'history.csv', 'best.pth', 'last.pth', 'last.json', 'export.pkl', 'test_metrics.json', 'curves.png', 'data.json')
 
 class RunBusy(FileExistsError):
     "Another process is writing this run folder"
+
+def write_marker(folder, kind:str='run'):
+    "Mark `folder` as a `kind` ('run' or 'demo') this version of defectseg made"
+    (Path(folder)/MARKER).write_text(json.dumps(dict(kind=kind, defectseg=__version__, created=datetime.now(timezone.utc).isoformat(timespec='seconds'))))
+
+def is_marked(folder, kind:str='run') -> bool:
+    "Whether `folder` holds the marker of a `kind` defectseg wrote"
+    try: return json.loads((Path(folder)/MARKER).read_text(errors='replace')).get('kind') == kind
+    except (OSError, ValueError, AttributeError, RecursionError): return False
 
 def _pid_alive(pid:int) -> bool:
     try: os.kill(pid, 0)
@@ -256,30 +291,32 @@ def busy_message(run_dir, pid:int, other:str='--run_name') -> str:
     return (f"{run_dir}: another process ({pid}) is writing this run now; wait for it to end, or choose another {other} "
             f"(if process {pid} is not a defectseg command, delete {Path(run_dir)/LOCK_FILE})")
 
-def run_status(run_dir) -> str:
-    "What the run folder holds: 'absent', 'busy', 'unfinished', 'resumable' or 'finished' (see above)"
+def run_status(run_dir, kind:str='run') -> str:
+    "What the folder holds: 'absent', 'busy', 'foreign', 'unfinished', 'resumable' or 'finished' (see above)"
     d = Path(run_dir)
     if not d.is_dir(): return 'absent'
     if lock_holder(d) is not None: return 'busy'
     if all(f.name == LOCK_FILE for f in d.iterdir()): return 'absent'   # nothing, or only this process's lock or a stale one
+    if not is_marked(d, kind): return 'foreign'
     if (d/'export.pkl').exists(): return 'finished'
     if (d/'last.json').exists() and (d/'last.pth').exists(): return 'resumable'
     return 'unfinished'
 
 # %% ../nbs/05b_run.ipynb #b1b2c3d2
 @contextlib.contextmanager
-def run_lock(run_dir):
+def run_lock(run_dir, other:str='--run_name'):
     "Hold `<run_dir>/.lock` (created exclusively, holding this process's id) while writing the run; refuse a run another process holds"
     f = Path(run_dir)/LOCK_FILE
     for attempt in range(3):
         try: fd = os.open(f, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644); break
         except FileExistsError:
             if (pid := lock_holder(run_dir)) is not None:
-                raise RunBusy(busy_message(run_dir, pid)) from None
+                raise RunBusy(busy_message(run_dir, pid, other)) from None
             try: old = f.read_text().strip()
             except OSError: old = '?'
             print(f"note: {f} was left by process {old or '?'}, which is gone: taking the run over", flush=True)
             f.unlink(missing_ok=True)
+        except OSError as e: raise OSError(f"{run_dir}: cannot write in this folder ({e.strerror}); choose another {other}") from None
     else: raise RunBusy(f"{run_dir}: cannot take its lock {f}")
     os.write(fd, str(os.getpid()).encode()); os.close(fd)
     try: yield f
