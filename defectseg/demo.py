@@ -15,7 +15,7 @@ from .data import DatasetReport, MemoryCache, read_split
 from .synth import make_synth
 from .training import train, check_train_options, check_train_data
 from .evaluate import evaluate_run
-from .run import RunBusy, lock_holder, busy_message
+from .run import RunBusy, lock_holder, busy_message, run_lock, run_status, write_marker, MARKER
 from .inference import Predictor, predict_many, overlay
 
 # %% auto #0
@@ -46,21 +46,27 @@ def demo_config(device_type:str|None=None, # 'cuda', 'mps' or 'cpu'; None for th
 # %% ../nbs/09_demo.ipynb #7682ddc6
 DEMO_ENTRIES = ('data', 'run', 'predictions', 'data_split.csv', 'metrics.json', 'report.md', 'predictions.png', 'worst_cases.png', 'threshold_sweep.png')
 
+def _foreign_demo(demo_dir:Path) -> str:
+    return (f"--out_dir: {demo_dir} is not a demo defectseg made (it holds files but no {MARKER}); nothing in it is changed: "
+            "choose another --out_dir")
+
 def prepare_demo_dir(out_dir, # the outputs folder; the demo goes to <out_dir>/demo/
                      overwrite:bool=False # replace an earlier demo there
                     ) -> Path:
-    "The demo folder, checked (and cleared of an earlier demo's files when `overwrite`)"
-    out_dir = Path(out_dir)
+    "The demo folder, checked and marked (and cleared of an earlier demo's files when `overwrite`); a folder that is not a demo is refused"
+    out_dir = Path(out_dir).expanduser()
     if out_dir.exists() and not out_dir.is_dir(): raise NotADirectoryError(f"--out_dir {out_dir}: is a file, not a folder")
     demo_dir = out_dir/'demo'
-    if demo_dir.exists():
-        if not demo_dir.is_dir(): raise NotADirectoryError(f"{demo_dir}: is a file, not a folder")
-        if not overwrite and any(demo_dir.iterdir()): raise FileExistsError(f"{demo_dir} already exists: pass --overwrite to replace the demo there, or another --out_dir")
-        for name in DEMO_ENTRIES:
-            p = demo_dir/name
-            if p.is_dir() and not p.is_symlink(): shutil.rmtree(p)
-            elif p.exists() or p.is_symlink(): p.unlink()
+    if demo_dir.exists() and not demo_dir.is_dir(): raise NotADirectoryError(f"{demo_dir}: is a file, not a folder")
+    status = run_status(demo_dir, kind='demo')
+    if status == 'foreign': raise FileExistsError(_foreign_demo(demo_dir))
+    if status != 'absent' and not overwrite: raise FileExistsError(f"{demo_dir} already exists: pass --overwrite to replace the demo there, or another --out_dir")
+    for name in DEMO_ENTRIES if status != 'absent' else ():
+        p = demo_dir/name
+        if p.is_dir() and not p.is_symlink(): shutil.rmtree(p)
+        elif p.exists() or p.is_symlink(): p.unlink()
     demo_dir.mkdir(parents=True, exist_ok=True)
+    if not (demo_dir/MARKER).exists(): write_marker(demo_dir, 'demo')
     return demo_dir
 
 # %% ../nbs/09_demo.ipynb #g1c2c3d0
@@ -74,12 +80,15 @@ def check_demo_args(cfg:dict, # the demo's configuration (demo_config)
                         seed=seed, precision=precision)
     check_count(cfg['n_synth'], '--n_synth', 1); check_count(cfg['n_good'], '--n_good')
     check_int(n_predict, '--n_predict', 0, 1000)
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).expanduser()
     if out_dir.exists() and not out_dir.is_dir(): raise NotADirectoryError(f"--out_dir {out_dir}: is a file, not a folder")
     demo_dir = out_dir/'demo'
-    if (pid := lock_holder(demo_dir/'run')) is not None: raise RunBusy(busy_message(demo_dir/'run', pid, other='--out_dir'))
+    for d in (demo_dir, demo_dir/'run'):   # a demo running now holds the first lock (for the whole demo), its training the second
+        if (pid := lock_holder(d)) is not None: raise RunBusy(busy_message(d, pid, other='--out_dir'))
+    if run_status(demo_dir, kind='demo') == 'foreign': raise FileExistsError(_foreign_demo(demo_dir))
+    inputs = dict(base_path=check_folder(base_path, '--base_path')) if base_path is not None else {}
+    check_output(demo_dir, '--out_dir', **inputs)   # the demo folder is cleared: a dataset in it would go too
     if base_path is None: return demo_dir, None
-    check_output(demo_dir, '--out_dir', base_path=check_folder(base_path, '--base_path'))   # the demo folder is cleared: a dataset in it would go too
     return demo_dir, check_train_data(base_path, MemoryCache((cfg['img_h'], cfg['img_w'])))   # the one scan (and decode) of the user's dataset
 
 # %% ../nbs/09_demo.ipynb #f31d2e7e
@@ -122,11 +131,15 @@ def demo(out_dir:str='outputs', # the demo goes to <out_dir>/demo/
         ) -> Path:
     "Make (or take) a dataset, train, evaluate on test and predict a few images into <out_dir>/demo/; return that folder"
     start = time.perf_counter()
+    if base_path is not None and n_synth is not None: raise ValueError(f"--n_synth {n_synth}: applies only to the synthetic dataset; leave it out with --base_path")
     cfg = demo_config(quick=quick, epochs=epochs, model=model, img_h=img_h, img_w=img_w, batch_size=batch_size, lr=lr,
                       base_channels=base_channels, n_synth=n_synth)
-    _, report = check_demo_args(cfg, out_dir, base_path, n_predict, seed, precision)   # everything, before the earlier demo is cleared
-    demo_dir = prepare_demo_dir(out_dir, overwrite)
-    try: return _demo_steps(cfg, demo_dir, report, n_predict, seed, precision, start)
+    demo_dir, report = check_demo_args(cfg, out_dir, base_path, n_predict, seed, precision)   # everything, before the earlier demo is cleared
+    try: demo_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise OSError(f"--out_dir {out_dir}: cannot create the demo folder {demo_dir} ({e.strerror or e})") from None
+    try:
+        with run_lock(demo_dir, other='--out_dir'):   # held for the whole demo: a second one is told to wait, not to --overwrite
+            return _demo_steps(cfg, prepare_demo_dir(out_dir, overwrite), report, n_predict, seed, precision, start)
     except (Interrupted, KeyboardInterrupt):
         raise Interrupted(f"{demo_dir} holds an unfinished demo: run the same command with --overwrite to start it over") from None
 
@@ -175,4 +188,4 @@ def _demo_steps(cfg:dict, demo_dir:Path, report:DatasetReport|None, n_predict:in
 @delegates(demo)
 def defectseg_demo(**kwargs):
     "Make a synthetic dataset (or take --base_path), train, evaluate on test and predict a few images into <out_dir>/demo/"
-    demo(**kwargs)
+    demo(**{k: None if k == 'base_path' and v == 'None' else v for k, v in kwargs.items()})   # as the help offers

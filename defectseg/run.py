@@ -213,7 +213,8 @@ def learner(self:Run,
     if with_opt:
         f = self._weights_file(which)
         learn.model.load_state_dict(self.model(which).state_dict())   # checks the weights: they fit and are finite
-        try: learn.load(f.stem, with_opt=True, weights_only=False)
+        try:
+            with torch.serialization.safe_globals([L]): learn.load(f.stem, with_opt=True, weights_only=True)   # tensors and lists: no code runs
         except Exception as e: raise ValueError(f"--ckpt {f}: its optimizer state cannot be loaded ({type(e).__name__}: {str(e)[:120]})") from None
     else: learn.model.load_state_dict(self.model(which).state_dict())
     return learn
@@ -296,7 +297,7 @@ def run_status(run_dir, kind:str='run') -> str:
     d = Path(run_dir)
     if not d.is_dir(): return 'absent'
     if lock_holder(d) is not None: return 'busy'
-    if all(f.name == LOCK_FILE for f in d.iterdir()): return 'absent'   # nothing, or only this process's lock or a stale one
+    if all(f.name in (LOCK_FILE, MARKER) for f in d.iterdir()): return 'absent'   # nothing yet, but a lock (this process's or a stale one) or the marker
     if not is_marked(d, kind): return 'foreign'
     if (d/'export.pkl').exists(): return 'finished'
     if (d/'last.json').exists() and (d/'last.pth').exists(): return 'resumable'

@@ -4,9 +4,9 @@
 
 # %% ../nbs/05c_training.ipynb #0ba8cf7c
 from __future__ import annotations
-from .core import (cli_errors, versions, atomic_write, check_int, check_number, check_threshold, check_seed,  # first: it imports fastai quietly
+from .core import (cli_errors, versions, check_int, check_number, check_threshold, check_seed,  # first: it imports fastai quietly
                             check_side, check_batch_size, check_choice, check_folder, check_regular_file, check_output,
-                            resolve_precision, Interrupted, CLASSES)
+                            file_hash, resolve_precision, Interrupted, CLASSES)
 import contextlib, inspect, json, os, warnings
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,15 +15,15 @@ from fastcore.meta import delegates
 from fastcore.script import call_parse, Param
 from fastai.torch_core import rank_distrib, num_distrib, distrib_barrier, set_seed
 from .models import list_models, model_min_size
-from .data import DatasetReport, MemoryCache, ResizeCache, check_dataset, defect_dataloaders, read_split, save_split, normalize_stats
+from .data import DatasetReport, MemoryCache, ResizeCache, check_dataset, defect_dataloaders, read_split, save_split, normalize_stats, mask_path
 from .learner import defect_learner, evaluate, plot_history, export_learner, model_options
-from .callbacks import MONITOR, SCHEDULES, fit_run, start_wandb, finish_wandb, NonFiniteLoss
-from .run import Run, RunBusy, busy_message, run_status, run_lock, lock_holder, RUN_FILES
+from .callbacks import MONITOR, SCHEDULES, fit_run, start_wandb, finish_wandb, NonFiniteLoss, saving
+from .run import Run, RunBusy, busy_message, run_status, run_lock, lock_holder, write_marker, MARKER, RUN_FILES
 from .augment import defect_augs
 
 # %% auto #0
 __all__ = ['MAX_EPOCHS', 'default_run_name', 'check_train_options', 'check_train_data', 'check_train_inputs', 'test_scores',
-           'train', 'defectseg_train']
+           'train', 'int_or_None', 'defectseg_train']
 
 # %% ../nbs/05c_training.ipynb #399efff3
 MAX_EPOCHS = 10_000   # the most epochs one run may ask for
@@ -51,9 +51,17 @@ def check_train_options(**opts):
     for k in ('img_h', 'img_w'):
         if k in opts: check_side(opts[k], f'--{k}', model_min_size(opts['model']) if 'model' in opts else 1)
 
+_APPLIES_WITH = {'wandb_project': 'use_wandb', 'n_preds': 'use_wandb', 'aug_p_img': 'augs', 'aug_p': 'augs'}
+
+def _check_applies(opts:dict):
+    "Refuse a flag given for a mode it does not apply to, e.g. --n_preds without --use_wandb (at its default it asks for nothing)"
+    default = _train_defaults()
+    for flag, needs in _APPLIES_WITH.items():
+        if opts[flag] != default[flag] and not opts[needs]: raise ValueError(f"--{flag} {opts[flag]}: applies only with --{needs}; leave it out, or add --{needs}")
+
 # %% ../nbs/05c_training.ipynb #c1a2b3d0
 def check_train_data(base_path, # the dataset root, or its DatasetReport from check_dataset (not scanned again)
-                     cache=None, # a MemoryCache or ResizeCache at the training size: the scan decodes into it, the loader reads it
+                     cache:MemoryCache|ResizeCache|None=None, # a MemoryCache or ResizeCache at the training size: the scan decodes into it, the loader reads it
                     ) -> DatasetReport:
     "The dataset's report, scanned once (`check_dataset` decodes every image); refused in one line when it holds no defect image"
     report = base_path if isinstance(base_path, DatasetReport) else check_dataset(base_path, cache=cache)
@@ -67,7 +75,7 @@ def check_train_inputs(run:Path, # the run folder
                        extra_train:list|None=None, # more dataset roots that join train only
                        manifest:str|None=None, # the split manifest, or None for <base_path>/split.csv
                        resume:bool=False, # a resume: the run folder holds a run
-                       cache=None, # where the scan decodes the images to, for the loader (see check_train_data)
+                       cache:MemoryCache|ResizeCache|None=None, # where the scan decodes the images to, for the loader (see check_train_data)
                       ) -> tuple:
     "Check the paths and the run folder without writing, then scan the data once: (its report, the reports of `extra_train`)"
     if base_path is None: raise ValueError("--base_path is required: the dataset root (with oil/, scratch/, stain/, good/ ...)")
@@ -80,15 +88,30 @@ def check_train_inputs(run:Path, # the run folder
     for p in extras: check_output(run, '--out_dir', extra_train=p)
     status = run_status(run)
     if status == 'busy': raise RunBusy(busy_message(run, lock_holder(run)))
-    if not resume and status not in ('absent', 'unfinished'): raise FileExistsError(_exists_message(run, status))
-    return check_train_data(base_path if isinstance(base_path, DatasetReport) else root, cache), [check_dataset(p, cache=cache) for p in extras]
+    if status == 'foreign' or (not resume and status not in ('absent', 'unfinished')): raise FileExistsError(_exists_message(run, status))
+    report = check_train_data(base_path if isinstance(base_path, DatasetReport) else root, cache)
+    if not resume: _check_manifest(report, manifest)
+    return report, [check_dataset(p, cache=cache) for p in extras]
+
+def _check_manifest(report:DatasetReport, manifest):
+    "A --manifest outside the dataset is only read: refuse one that lacks images of the dataset (training would add them to it)"
+    m = Path(manifest).expanduser().resolve() if manifest else None
+    if m is None or m == report.root/'split.csv': return
+    if not m.exists(): check_output(m, '--manifest'); return   # a new file, written outside any dataset
+    listed = set(read_split(m).file)
+    if missing := [f for p in report.items.image if (f := p.relative_to(report.root).as_posix()) not in listed]:
+        raise ValueError(f"--manifest {manifest}: lacks {len(missing)} images of {report.root} ({', '.join(missing[:3])}{' ...' * (len(missing) > 3)}); "
+                         "a manifest outside the dataset is read, never written: pass one made for this dataset, or a new file name")
 
 def _run_dir(out_dir, run_name:str) -> Path:
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).expanduser()
     if out_dir.exists() and not out_dir.is_dir(): raise NotADirectoryError(f"--out_dir {out_dir}: is a file, not a folder")
     return out_dir/run_name
 
 def _exists_message(run:Path, status:str) -> str:
+    if status == 'foreign':
+        return (f"--run_name {run.name}: {run} is not a run folder defectseg made (it holds files but no {MARKER}); nothing in it is changed: "
+                "choose another --run_name or --out_dir")
     if status == 'finished': return f"{run} already exists: pass --resume with a larger --epochs to train it further, or a new --run_name"
     done = _epochs_done(run)
     return (f"{run} already exists, with {done} finished epoch{'s' * (done != 1)} of a run that did not end: pass --resume to continue it, "
@@ -107,14 +130,14 @@ def _train_defaults() -> dict: return {k: p.default for k, p in inspect.signatur
 def _root(p) -> Path: return p.root if isinstance(p, DatasetReport) else Path(p).expanduser().resolve()
 def _shown(p): return p.root if isinstance(p, DatasetReport) else p
 
-def _differences(asked:dict, saved:dict) -> list:
-    "The settings `asked` of a resume that differ from the run's config.json, as 'flag given (the run: value)'"
+def _differences(asked:dict, saved:dict, hashed:bool) -> list:
+    "The settings `asked` of a resume that differ from the run's config.json, as 'flag given (the run: value)'; with `hashed` data, not the dataset's place"
     default = _train_defaults()
     given = lambda k: asked[k] is not None and asked[k] != default[k]   # a flag left at its default asks for nothing
     res = [f"--{k} {asked[k]} (the run: {saved[k]})" for k in _COMPARED if k in saved and given(k) and asked[k] != saved[k]]
     width, saved_width = asked['model_kwargs'].get('base_channels'), saved['model_kwargs'].get('base_channels')
     if width is not None and width != saved_width: res.append(f"--base_channels {width} (the run: {saved_width})")
-    for k in ('base_path', 'manifest'):
+    for k in ('manifest',) if hashed else ('base_path', 'manifest'):   # a dataset that moved is checked by its content instead
         if given(k) and saved.get(k) and _root(asked[k]) != _root(saved[k]): res.append(f"--{k} {_shown(asked[k])} (the run: {saved[k]})")
     if asked['extra_train'] and sorted(map(str, map(_root, asked['extra_train']))) != sorted(saved.get('extra_train') or []):
         res.append(f"--extra_train {' '.join(map(str, asked['extra_train']))} (the run: {' '.join(saved.get('extra_train') or []) or 'none'})")
@@ -124,17 +147,24 @@ def _resumed_config(run:Path, asked:dict) -> tuple:
     "(config, last.json state) of the run a resume continues: its config.json decides; a setting `asked` that disagrees is refused"
     status = run_status(run)
     if status == 'busy': raise RunBusy(busy_message(run, lock_holder(run)))
+    if status == 'foreign': raise FileExistsError(_exists_message(run, status))
     if status not in ('resumable', 'finished'):
         raise FileNotFoundError(f"--resume: {run} holds no finished epoch to resume from (no last.pth with its last.json); "
                                 "run the same command without --resume to start it")
     try: r = Run(run/'last.pth'); saved, state = r.config, r.state()
     except (ValueError, OSError) as e: raise (OSError if isinstance(e, OSError) else ValueError)(f"--resume: {str(e).removeprefix('--ckpt ')}; nothing was changed") from None
-    if diffs := _differences(asked, saved):
+    hashed = (run/'data.json').is_file()
+    if diffs := _differences(asked, saved, hashed):
         raise ValueError(f"--resume: {run} was trained with other settings: {'; '.join(diffs)}. Leave these flags out to continue it, "
                          "or train a new --run_name")
     default = _train_defaults()
     later = {k: saved.get(k, asked[k]) if asked[k] == default[k] else asked[k] for k in ('epochs', 'patience')}   # these a resume may change
-    cfg = {**asked, **saved, **later, 'base_path': saved.get('base_path') or asked['base_path']}
+    try: check_train_options(**{k: v for k, v in {**saved, **later}.items() if k in _OPTION_CHECKS and k not in ('precision', 'run_name')})
+    except ValueError as e: raise ValueError(f"--resume: {run/'config.json'}: {e}; nothing was changed") from None
+    base = asked['base_path'] if asked['base_path'] is not None and (hashed or not saved.get('base_path')) else saved.get('base_path')
+    if asked['base_path'] is None and base and not Path(base).is_dir():
+        raise FileNotFoundError(f"--resume: the run's dataset {base} is not there any more; pass --base_path with its new place (its files are checked against the run's)")
+    cfg = {**asked, **saved, **later, 'base_path': base}
     if state['epoch'] >= cfg['epochs'] and status == 'finished':
         raise ValueError(f"--epochs {cfg['epochs']}: {run} has already trained {state['epoch']} epochs; pass a larger --epochs to train more")
     if state['epoch'] > cfg['epochs']: raise ValueError(f"--epochs {cfg['epochs']}: {run} has already trained {state['epoch']} epochs; pass at least that many")
@@ -150,15 +180,36 @@ def _check_same_split(report:DatasetReport, run:Path):
     if parts: raise ValueError(f"--resume: the dataset {report.root} no longer matches the split the run was trained on ({run/'split.csv'}): "
                                f"{'; '.join(parts)}. Train a new --run_name on it")
 
+def _data_hashes(root:Path, files) -> dict:
+    "{file: SHA-256} of the images `files` (relative to `root`) and of their masks: what data.json records"
+    res = {}
+    for f in files:
+        res[f] = file_hash(root/f)
+        if (m := mask_path(root/f)) is not None: res[m.relative_to(root).as_posix()] = file_hash(m)
+    return res
+
+def _check_same_data(report:DatasetReport, run:Path, base_path):
+    "Refuse a resume on data whose bytes differ from those the run recorded in data.json, naming the first file that differs"
+    f = run/'data.json'
+    if not f.is_file(): return   # a run from before the hashes were kept: its place decides (see _differences)
+    try: rec = json.loads(check_regular_file(f).read_text()); old, hashes = rec['base_path'], dict(rec['sha256'])
+    except (ValueError, OSError, KeyError, TypeError, RecursionError): raise ValueError(f"--resume: {f}: not the run's record of its data; nothing was changed") from None
+    for rel, h in hashes.items():
+        p = report.root/str(rel)
+        if Path(str(rel)).is_absolute() or '..' in Path(str(rel)).parts: raise ValueError(f"--resume: {f}: {rel!r} is not a file of a dataset")
+        if not p.is_file() or file_hash(p) != h:
+            raise ValueError(f"--base_path {_shown(base_path)}: {rel} {'is missing' if not p.is_file() else 'differs from the file'} the run was trained on "
+                             f"(the run: {old}); resume on the same data, or train a new --run_name")
+
 def _config(cfg:dict, state:dict, dls, precision:str, resume:bool) -> dict:
     "What config.json records: everything that rebuilds the model and repeats the run, with the precision, versions and start time"
     now = dict(precision=resolve_precision(precision, torch.device(dls.device).type), versions=versions(),
                started=datetime.now(timezone.utc).isoformat(timespec='seconds'))
-    if resume: return {**cfg, 'resumed': cfg.get('resumed', []) + [dict(at_epoch=state['epoch'], **now)]}
+    if resume: return {**cfg, 'resumed': cfg.get('resumed', []) + [dict(at_epoch=state['epoch'], base_path=cfg['base_path'], **now)]}
     return {**cfg, 'normalize': normalize_stats(dls), **now}
 
 def _write_json(path:Path, obj:dict):
-    with atomic_write(path) as tmp: tmp.write_text(json.dumps(obj, indent=2))
+    with saving(path) as tmp: tmp.write_text(json.dumps(obj, indent=2))
 
 # %% ../nbs/05c_training.ipynb #3256d63d
 def _dataloaders(report:DatasetReport, extras:list, cfg:dict, manifest, cache, num_workers:int, main:bool):
@@ -180,15 +231,24 @@ def _learner(run:Path, cfg:dict, dls, resume:bool, precision:str, channels_last:
     try: return Run(run/'last.pth').learner(dls, which='last', precision=precision, channels_last=channels_last, with_opt=True)
     except (ValueError, OSError) as e: raise ValueError(f"--resume: {str(e).removeprefix('--ckpt ')}; nothing was changed") from None
 
+def _make_folder(run:Path):
+    "Create the run folder and mark it as a run when it holds nothing yet; an OSError names --out_dir"
+    try:
+        run.mkdir(parents=True, exist_ok=True)
+        if run_status(run) == 'absent' and not (run/MARKER).exists(): write_marker(run)
+    except OSError as e: raise OSError(f"--out_dir {run.parent}: cannot create or write the run folder {run} ({e.strerror or e})") from None
+
 def _start_folder(run:Path, dls):
-    "Under the lock: refuse a run another process finished meanwhile, clear one that finished no epoch, write the split"
+    "Under the lock: refuse a run another process finished meanwhile, clear one that finished no epoch, write the split and its files' hashes"
     status = run_status(run)
     if status not in ('absent', 'unfinished'): raise FileExistsError(_exists_message(run, status))
     if status == 'unfinished':
         print(f"note: {run} held no finished epoch (a run stopped as it started): starting it over")
         for f in RUN_FILES: (run/f).unlink(missing_ok=True)
         for f in run.glob('.*.tmp'): f.unlink(missing_ok=True)
-    save_split(dls.split, run/'split.csv', overwrite=True)
+    try: save_split(dls.split, run/'split.csv', overwrite=True)
+    except OSError as e: raise OSError(f"{run/'split.csv'}: could not be written ({e.strerror or e}); make room on its disk or choose another --out_dir") from None
+    _write_json(run/'data.json', dict(base_path=str(dls.report.root), sha256=_data_hashes(dls.report.root, dls.split.file)))
 
 def test_scores(learn, # the learner, holding the best model
                 dls, # its data loaders; dls[2] is the test split
@@ -207,7 +267,7 @@ def _finish(learn, dls, run:Path) -> dict:
         print(f"Test split ({res['n_images']} images), best model by validation {MONITOR}: "
               f"defect_dice {res['defect_dice']:.4f}, dice {res['dice']:.4f}, fp_good {res['fp_good']:.2g}")
     else: warnings.warn(f"{dls.split.shape[0]} images and no test split: no test_metrics.json")
-    with atomic_write(run/'export.pkl') as tmp: export_learner(learn, tmp.name)   # written beside it, then renamed
+    with saving(run/'export.pkl') as tmp: export_learner(learn, tmp.name)   # written beside it, then renamed
     return res
 
 def _left_behind(run:Path, epochs:int) -> str:
@@ -269,10 +329,12 @@ def train(base_path:str|DatasetReport|None=None, # the dataset root (oil/, scrat
          ) -> Path:
     "Train `model` on the dataset at `base_path`; return the run folder with checkpoints, export, logs and test metrics"
     run_name = run_name or default_run_name(model, img_h, img_w)
+    manifest = str(Path(manifest).expanduser()) if manifest else None
     check_train_options(model=model, epochs=epochs, img_h=img_h, img_w=img_w, batch_size=batch_size, lr=lr, threshold=threshold,
                         bce_weight=bce_weight, weight_decay=weight_decay, patience=patience, base_channels=base_channels, seed=seed,
                         num_workers=num_workers, n_preds=n_preds, aug_p_img=aug_p_img, aug_p=aug_p, schedule=schedule,
                         precision=precision, run_name=run_name)
+    if not resume: _check_applies(dict(use_wandb=use_wandb, wandb_project=wandb_project, n_preds=n_preds, augs=augs, aug_p_img=aug_p_img, aug_p=aug_p))
     run, state = _run_dir(out_dir, run_name), {}
     cfg = dict(model=model, model_kwargs=model_options(model, base_channels, (img_h, img_w)), img_h=img_h, img_w=img_w,
                threshold=threshold, bce_weight=bce_weight, base_path=base_path, manifest=manifest, extra_train=extra_train, seed=seed,
@@ -281,14 +343,16 @@ def train(base_path:str|DatasetReport|None=None, # the dataset root (oil/, scrat
     if resume: cfg, state = _resumed_config(run, cfg)
     size = (cfg['img_h'], cfg['img_w'])   # the scan decodes each image once, at this size, for the loader
     report, extras = check_train_inputs(run, cfg['base_path'], cfg['extra_train'], cfg['manifest'], resume, ResizeCache(size) if cache else MemoryCache(size))
-    if resume: _check_same_split(report, run); manifest = run/'split.csv'   # the run's own split: nothing is added to it
+    if resume:   # the run's own split, on the same bytes: nothing is added to it
+        _check_same_split(report, run); _check_same_data(report, run, cfg['base_path']); manifest = run/'split.csv'
+        cfg['base_path'] = str(report.root)
     else: cfg.update(base_path=str(report.root), manifest=str(Path(manifest).resolve() if manifest else report.root/'split.csv'),
                      extra_train=[str(e.root) for e in extras])
     set_seed(cfg['seed'])
     world_size, main = num_distrib(), rank_distrib() == 0
     if world_size > 1: _init_distributed()
     dls = _dataloaders(report, extras, cfg, manifest, None, num_workers, main)
-    if main: run.mkdir(parents=True, exist_ok=True)
+    if main: _make_folder(run)
     with run_lock(run) if main else contextlib.nullcontext():
         try: return _fit_locked(run, cfg, state, dls, resume, precision, channels_last, wandb_project if use_wandb else None, n_preds, world_size)
         except KeyboardInterrupt: raise Interrupted(_left_behind(run, cfg['epochs'])) from None
@@ -328,13 +392,22 @@ def _fit_locked(run:Path, cfg:dict, state:dict, dls, resume:bool, precision:str,
 # %% ../nbs/05c_training.ipynb #0e9ce4f7
 _EXTRA_TRAIN = Param('more dataset roots (offline augmentation) that join train only', str, nargs='*')
 
+def int_or_None(v:str) -> int|None:
+    "A command-line whole number, or None where the help offers it"
+    return None if v == 'None' else int(v)
+
+_NONE_FLAGS = ('run_name', 'manifest', 'augs')   # str flags whose help offers None
+_BASE_CHANNELS = Param("model width; None for the architecture's default (64 for unet)", int_or_None)
+
 @call_parse
 @cli_errors
 @delegates(train)
 def defectseg_train(extra_train:_EXTRA_TRAIN=None,
                     num_workers:int|None=None, # DataLoader workers; default min(4, CPUs - 1)
+                    base_channels:_BASE_CHANNELS=None,
                     **kwargs):
     "Train a defect segmentation model; write checkpoints, the exported learner, logs, curves and test metrics"
     if num_workers is None: num_workers = max(0, min(4, (os.cpu_count() or 1) - 1))
-    run = train(extra_train=extra_train, num_workers=num_workers, **kwargs)
+    kwargs = {k: None if k in _NONE_FLAGS and v == 'None' else v for k, v in kwargs.items()}
+    run = train(extra_train=extra_train, num_workers=num_workers, base_channels=base_channels, **kwargs)
     print(f"Run folder: {run}")
