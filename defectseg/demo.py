@@ -5,7 +5,7 @@
 # %% ../nbs/09_demo.ipynb #35dad8c6
 from __future__ import annotations
 from .core import (default_device_type, device_info, cli_errors, check_int, check_count, check_folder, check_output,  # first: it imports fastai quietly
-                            atomic_write, write_image, Interrupted)
+                            write_image, Interrupted)
 import json, os, shutil, time
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +14,7 @@ from fastcore.script import call_parse
 from .data import DatasetReport, MemoryCache, read_split
 from .synth import make_synth
 from .training import train, check_train_options, check_train_data
+from .callbacks import saving
 from .evaluate import evaluate_run
 from .run import RunBusy, lock_holder, busy_message, run_lock, run_status, write_marker, MARKER
 from .inference import Predictor, predict_many, overlay
@@ -175,7 +176,7 @@ def _demo_steps(cfg:dict, demo_dir:Path, report:DatasetReport|None, n_predict:in
     times['total'] = round(time.perf_counter() - start, 1)
     metrics = json.loads((demo_dir/'metrics.json').read_text())
     metrics['demo'] = dict(config=cfg, device=info, seconds=times, dataset=str(base_path), predictions=[str(p) for p in written])
-    with atomic_write(demo_dir/'metrics.json') as tmp: tmp.write_text(json.dumps(metrics, indent=2))
+    with saving(demo_dir/'metrics.json') as tmp: tmp.write_text(json.dumps(metrics, indent=2))
     print(f"\nDemo done in {times['total'] / 60:.1f} min: test defect_dice {res['defect_dice']:.3f}, dice {res['dice']:.3f}")
     for what, where in (('dataset', base_path), ('run (checkpoints, export.pkl, history, curves)', run),
                         ('metrics', demo_dir/'metrics.json'), ('report', demo_dir/'report.md'), ('predictions', demo_dir/'predictions')):
