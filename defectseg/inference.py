@@ -4,9 +4,10 @@
 
 # %% ../nbs/07_inference.ipynb #212d8c51
 from __future__ import annotations
-from .core import (IMG_EXTS, AUTOCAST_DTYPES, default_device_type, resolve_precision, cli_errors, atomic_write, write_image,  # first: it imports fastai quietly
-                            check_batch_size, check_choice, check_output, check_side, check_threshold)
-import glob, io, queue, sys, threading, warnings
+from .core import (IMG_EXTS, cli_errors, write_image,  # first: it imports fastai quietly
+                            check_batch_size, check_output, check_side, check_threshold)
+import collections, glob, sys, threading, time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import cv2
 import numpy as np
@@ -19,10 +20,11 @@ from fastprogress.fastprogress import progress_bar
 from fastai.torch_core import TensorImage
 from .data import read_image, input_tfms
 from .run import Run
+from .engines import make_engine, cpu_threads
 
 # %% auto #0
-__all__ = ['BACKENDS', 'tile_grid', 'blend_window', 'Predictor', 'overlay', 'predict_many', 'find_images', 'output_paths',
-           'infer', 'defectseg_infer', 'MatrixAdaptiveAvgPool', 'exportable', 'export_onnx', 'onnx_session']
+__all__ = ['tile_grid', 'blend_window', 'Predictor', 'overlay', 'StageTimes', 'predict_many', 'find_images', 'output_paths',
+           'infer', 'defectseg_infer']
 
 # %% ../nbs/07_inference.ipynb #18faa64e
 def tile_grid(size,              # (H, W) of the image
@@ -45,54 +47,41 @@ def blend_window(tile) -> np.ndarray:
     return np.outer(wy, wx).astype(np.float32)
 
 # %% ../nbs/07_inference.ipynb #9b8b7dc4
-BACKENDS = ('torch', 'onnx')
-
 class Predictor:
     "A trained model kept loaded, turning images into 0/1 defect masks (or probabilities) at their own size"
     def __init__(self,
-                 model:nn.Module|None, # the network (logits out); None with the onnx backend and a session
+                 model:nn.Module|Run|None, # the network (logits out), or a Run (its exported graph is cached beside it); None with an engine
                  config:dict, # the run's configuration (Run.config): img_h, img_w, threshold, normalize, model
-                 device:str|None=None, # 'cpu', 'cuda', ...; None for the best device here
-                 precision:str='auto', # 'auto' (bf16 or fp16 where the device runs it, else fp32), 'fp32', 'bf16' or 'fp16'
+                 device:str|None=None, # where PyTorch runs: 'cpu', 'cuda', ...; None for the best device here
+                 precision:str='auto', # 'auto' (the fastest the engine runs well here), 'fp32', 'bf16' or 'fp16'
                  threshold:float|None=None, # probability above which a pixel is defect; None: the run's
                  tile:tuple|None=None, # (h, w) of a tile for tiled inference; None: the training size
                  overlap:float=0.25, # share of a tile that overlaps its neighbour
                  tile_batch:int=8, # tiles per forward pass
-                 backend:str='torch', # 'torch' or 'onnx'
-                 session:object|None=None, # an ONNX Runtime InferenceSession (backend 'onnx')
-                 channels_last:bool|None=None, # the channels-last memory format; None: with bf16 or fp16
+                 backend:str='auto', # 'auto' (the fastest engine installed), 'torch', 'onnx' or 'openvino'
+                 engine:object|None=None, # an engine from make_engine, instead of building one
+                 **engine_kw, # engine options: channels_last (torch), threads, spin (onnx), hint (openvino)
                 ):
-        backend = check_choice(backend, '--backend', BACKENDS)
         self.config, self.size = config, (int(config['img_h']), int(config['img_w']))
         self.threshold = float(config.get('threshold', 0.5)) if threshold is None else check_threshold(threshold)
         self.tile = tuple(check_side(t, 'tile', 8) for t in tile) if tile is not None else self.size
         check_batch_size(tile_batch, 'tile_batch')
         if not 0 <= overlap < 1: raise ValueError(f"overlap={overlap}: must be in [0, 1)")
-        self.overlap, self.tile_batch, self.backend, self.session = overlap, tile_batch, backend, session
-        self.device = torch.device(device or default_device_type())
-        if backend == 'onnx':
-            if precision not in ('fp32', 'auto'): raise ValueError(f"--precision {precision}: the ONNX backend runs fp32 only")
-            if session is None: raise ValueError("backend='onnx' needs an ONNX Runtime session: use Predictor.from_run(..., backend='onnx')")
-            self.precision, self.model, self.device = 'fp32', None, torch.device('cpu')
-        else:
-            self.precision = resolve_precision(precision, self.device.type)
-            if channels_last is None: channels_last = self.precision != 'fp32'
-            self.model = model.to(self.device).eval()
-            self.model = self.model.to(memory_format=torch.channels_last if channels_last else torch.contiguous_format)
+        self.overlap, self.tile_batch, self.window = overlap, tile_batch, blend_window(self.tile)
+        self.engine = engine or make_engine(model, config, backend, device, precision, **engine_kw)
+        e = self.engine
+        self.backend, self.device, self.precision, self.channels_last = e.name, e.device, e.precision, e.channels_last
         norm = config.get('normalize')
         self.tfms = input_tfms((norm['mean'], norm['std']) if norm else None, self.device)
-        self.channels_last, self.window = bool(channels_last), blend_window(self.tile)
 
     @classmethod
     def from_run(cls,
                  run, # a Run, or what Run reads: a run folder, an export.pkl, a .pth with config.json beside it
-                 backend:str='torch', # 'torch' or 'onnx'
+                 backend:str='auto', # 'auto', 'torch', 'onnx' or 'openvino'
                  **kwargs): # more Predictor options: device, precision, threshold, tile ...
         "A `Predictor` for the model of a training run"
         run = run if isinstance(run, Run) else Run(run)
-        model = run.model()
-        session = onnx_session(model, run.config) if backend == 'onnx' else None
-        return cls(model, run.config, backend=backend, session=session, **kwargs)
+        return cls(run, run.config, backend=backend, **kwargs)
 
     def __repr__(self):
         return (f"Predictor({self.config.get('model')} at {self.size[0]}x{self.size[1]}, {self.backend} {self.precision} on "
@@ -105,12 +94,7 @@ def probs(self:Predictor, rgbs) -> np.ndarray:
     "Defect probabilities (B, h, w), float32 numpy, of uint8 RGB images (h, w, 3) of one size"
     rgbs = [rgbs] if isinstance(rgbs, np.ndarray) else list(rgbs)
     x = TensorImage(torch.from_numpy(np.stack(rgbs)).to(self.device).permute(0, 3, 1, 2))
-    x = self.tfms(x).as_subclass(torch.Tensor)
-    if self.backend == 'onnx': logits = torch.from_numpy(self.session.run(None, {'image': x.cpu().numpy()})[0])
-    else:
-        if self.channels_last: x = x.contiguous(memory_format=torch.channels_last)
-        dtype = AUTOCAST_DTYPES[self.precision]
-        with torch.autocast(self.device.type, dtype=dtype, enabled=dtype is not None): logits = self.model(x)
+    logits = self.engine(self.tfms(x).as_subclass(torch.Tensor))
     return torch.sigmoid(logits.float())[:, 0].cpu().numpy()
 
 # %% ../nbs/07_inference.ipynb #cd07d825
@@ -180,50 +164,96 @@ def overlay(rgb:np.ndarray, # uint8 RGB image (H, W, 3)
     return out
 
 # %% ../nbs/07_inference.ipynb #e5fff8b0
-def _decoded(images, ahead:int=4):
-    "Yield (image, uint8 RGB pixels or None, error or None) for each image, decoded at full size in a background thread"
-    q = queue.Queue(maxsize=ahead)
-    def work():
-        for img in images:
-            try: q.put((img, read_image(img)[0], None))
-            except (ValueError, OSError) as e: q.put((img, None, str(e)))
-        q.put(None)
-    threading.Thread(target=work, daemon=True).start()
-    while (item := q.get()) is not None: yield item
+class StageTimes(collections.Counter):
+    "Seconds per stage, summed over the threads that ran it; `add` is safe from any thread"
+    _lock = threading.Lock()
+    def add(self, stage:str, start:float):
+        with self._lock: self[stage] += time.perf_counter() - start
 
+    def shares(self) -> dict:
+        "Each stage's share of the summed time"
+        total = sum(self.values()) or 1.
+        return {k: v / total for k, v in self.items()}
+
+def _in_order(pool, fn, items, ahead:int):
+    "fn(item) for every item, run in `pool` with at most `ahead` waiting, yielded in order"
+    pending = collections.deque()
+    for item in items:
+        pending.append(pool.submit(fn, item))
+        if len(pending) > ahead: yield pending.popleft().result()
+    while pending: yield pending.popleft().result()
+
+# %% ../nbs/07_inference.ipynb #e5fff8b1
+def _decode(image, size, full:bool, times:StageTimes) -> tuple:
+    "(image, pixels at `size` or None, full-size pixels or None, (H, W), error)"
+    start = time.perf_counter()
+    try:
+        small, hw = read_image(image, size) if size else (None, None)   # a JPEG decoded at a reduced scale, as Predictor.predict does
+        big = read_image(image)[0] if full else None
+        return image, small, big, hw or big.shape[:2], None
+    except (ValueError, OSError) as e: return image, None, None, None, str(e)
+    finally: times.add('decode', start)
+
+def _mask(prob:np.ndarray, hw:tuple, threshold:float, times:StageTimes) -> np.ndarray:
+    "The 0/1 mask of `prob` at size `hw`: the probability resized, then thresholded"
+    start = time.perf_counter()
+    if prob.shape != hw: prob = cv2.resize(prob, (hw[1], hw[0]), interpolation=cv2.INTER_LINEAR)
+    mask = (prob > threshold).astype(np.uint8)
+    times.add('resize', start)
+    return mask
+
+# %% ../nbs/07_inference.ipynb #e5fff8b2
+def _batched(predictor:Predictor, decoded, batch_size:int, times:StageTimes):
+    "(image, full pixels, probabilities, (H, W), error) per decoded image, the network run on batches of `batch_size`"
+    batch = []
+    def run():
+        start = time.perf_counter()
+        probs = predictor.probs([d[1] for d in batch])
+        times.add('network', start)
+        out = [(d[0], d[2], p, d[3], None) for d, p in zip(batch, probs)]
+        batch.clear(); return out
+    for d in decoded:
+        if d[4] is not None: yield d; continue
+        batch.append(d)
+        if len(batch) == batch_size: yield from run()
+    if batch: yield from run()
+
+# %% ../nbs/07_inference.ipynb #e5fff8b3
 def predict_many(predictor:Predictor, # the predictor
                  images, # paths (or arrays, PIL images)
-                 batch_size:int=8, # images of one size per forward pass
+                 batch_size:int=8, # images per forward pass
                  threshold:float|None=None, # override the predictor's threshold
                  tiled:bool=False, # tiled inference (one image at a time)
-                 progress:bool=True, # a progress bar
+                 progress:bool=True, # a progress bar with images/s
+                 pixels:bool=True, # also yield the full-size pixels (for an overlay); False: decode for the network only
+                 workers:int|None=None, # decoding and resizing threads; None: one per core
+                 times:StageTimes|None=None, # filled with the seconds of each stage
                 ):
-    "Yield (image, pixels or None, 0/1 mask or None, error or None) for every image; unreadable images are reported, not raised"
+    "Yield (image, full-size pixels or None, 0/1 mask or None, error or None) for every image; unreadable images are reported, not raised"
     assert batch_size >= 1 and (threshold is None or 0 < threshold < 1), (batch_size, threshold)
-    thr = predictor.threshold if threshold is None else threshold
-    images, pending = list(images), []
-    def flush():
-        probs = predictor.probs([read_image(rgb, predictor.size)[0] for _, rgb in pending])
-        for (img, rgb), p in zip(pending, probs):
-            H, W = rgb.shape[:2]
-            if p.shape != (H, W): p = cv2.resize(p, (W, H), interpolation=cv2.INTER_LINEAR)
-            yield img, rgb, (p > thr).astype(np.uint8), None
-        pending.clear()
-    stream = _decoded(images)
-    for img, rgb, err in (progress_bar(stream, total=len(images), leave=False) if progress and len(images) > 1 else stream):
-        if err is not None: yield img, None, None, err
-        elif tiled: yield img, rgb, (predictor.predict_proba(rgb, tiled=True) > thr).astype(np.uint8), None
-        else:
-            if pending and (pending[0][1].shape != rgb.shape or len(pending) == batch_size): yield from flush()
-            pending.append((img, rgb))
-    if pending: yield from flush()
+    thr, images = predictor.threshold if threshold is None else threshold, list(images)
+    times = StageTimes() if times is None else times
+    bar = progress_bar(range(len(images)), leave=False) if progress and len(images) > 1 else None
+    start, done = time.perf_counter(), 0
+    if bar is not None: bar.update(0)
+    with ThreadPoolExecutor(workers or cpu_threads()) as pool:
+        decoded = _in_order(pool, lambda i: _decode(i, None if tiled else predictor.size, pixels or tiled, times), images, 2 * batch_size)
+        if tiled: probs = ((i, big, None if err else predictor.predict_proba(big, tiled=True), hw, err) for i, _, big, hw, err in decoded)
+        else: probs = _batched(predictor, decoded, batch_size, times)
+        finish = lambda r: (r[0], r[1], None if r[4] else _mask(r[2], r[3], thr, times), r[4])
+        for result in _in_order(pool, finish, probs, 2 * batch_size):
+            done += 1
+            if bar is not None:
+                bar.comment = f"{done / (time.perf_counter() - start):.1f} images/s"
+                bar.update(done)
+            yield result
 
 # %% ../nbs/07_inference.ipynb #2e93557b
 _GLOB_CHARS = set('*?[')
 
 def find_images(image) -> list:
     "The image files of `image`: a file, a folder (its image files, sorted) or a glob pattern"
-    if image is None or str(image) == '': raise ValueError("--image is required: an image file, a folder of images or a glob pattern")
+    if image is None or str(image) in ('', 'None'): raise ValueError("--image is required: an image file, a folder of images or a glob pattern")
     p = Path(image).expanduser()
     if p.is_dir():
         found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in IMG_EXTS and not f.name.startswith('.'))
@@ -241,7 +271,7 @@ def output_paths(images:list, # the input images
                  out, # a file (one image) or a folder
                  single:bool, # one image given as a file: out is the overlay's file name
                 ) -> list:
-    "(overlay path, mask path) for every image"
+    "(overlay path, mask path) for every image; two inputs that would share an output name are refused"
     out = Path(out).expanduser()
     if single:
         if out.suffix.lower() not in IMG_EXTS: raise ValueError(f"--out {out}: an overlay file must end in {', '.join(IMG_EXTS)}")
@@ -249,8 +279,13 @@ def output_paths(images:list, # the input images
         return [(out, out.with_name(out.stem + '_mask.png'))]
     if out.exists() and not out.is_dir(): raise ValueError(f"--out {out}: several images need a folder, and this is a file")
     if not out.exists() and out.suffix.lower() in IMG_EXTS: raise ValueError(f"--out {out}: several images need a folder, not an image file name")
-    stems = [p.stem for p in images]
-    names = [f"{p.stem}_{p.suffix[1:].lower()}" if stems.count(p.stem) > 1 else p.stem for p in images]
+    stems = collections.Counter(p.stem.casefold() for p in images)
+    names = [f"{p.stem}_{p.suffix[1:].lower()}" if stems[p.stem.casefold()] > 1 else p.stem for p in images]
+    owner = {}
+    for img, name in zip(images, names):
+        for f in (f"{name}.png", f"{name}_mask.png"):
+            if (other := owner.setdefault(f.casefold(), img)) != img:
+                raise ValueError(f"--image: {other} and {img} would both write {out/f}; rename one, or predict them in separate calls")
     return [(out/f"{n}.png", out/f"{n}_mask.png") for n in names]
 
 # %% ../nbs/07_inference.ipynb #0d787da8
@@ -267,129 +302,70 @@ def _check_outputs(images:list, pairs:list, out, overwrite:bool):
         raise FileExistsError(f"--out: {len(existing)} outputs exist already ({', '.join(existing[:3])}{' ...' if len(existing) > 3 else ''}); "
                               "pass --overwrite to replace them")
 
+def _write(pair:tuple, rgb:np.ndarray|None, mask:np.ndarray, out, times:StageTimes) -> Path:
+    "Write the overlay (unless `rgb` is None) and the 0/255 mask; an OSError names --out"
+    start = time.perf_counter()
+    try:
+        if rgb is not None: write_image(pair[0], overlay(rgb, mask))
+        write_image(pair[1], mask * 255)
+    except OSError as e: raise OSError(f"--out {out}: {e}") from None
+    finally: times.add('write', start)
+    return pair[0] if rgb is not None else pair[1]
+
+# %% ../nbs/07_inference.ipynb #0d787da9
 def infer(image:str|None=None, # an image file, a folder of images or a glob pattern
           ckpt:str|None=None, # a run folder, its export.pkl, or a .pth with config.json beside it
           out:str='prediction.png', # the overlay file (one image) or folder (several)
           threshold:float|None=None, # probability above which a pixel is defect; None: the run's
           tiled:bool=False, # tiled inference at native resolution
           precision:str='auto', # auto, fp32, bf16 or fp16
-          backend:str='torch', # torch or onnx (ONNX Runtime)
-          batch_size:int=8, # images of one size per forward pass
+          backend:str='auto', # auto (the fastest engine installed), torch, onnx or openvino
+          batch_size:int|None=None, # images per forward pass; None: 8 (not with --tiled)
+          overlays:bool=True, # write an overlay beside each mask; False: masks only, the fastest
           overwrite:bool=False, # replace existing outputs (never an input image)
           progress:bool=True, # a progress bar for several images
           predictor:Predictor|None=None, # reuse a loaded predictor instead of loading ckpt
+          times:StageTimes|None=None, # filled with the seconds of each stage
          ) -> tuple:
-    "Write an overlay and a 0/255 mask per image; return (overlays written, [(image, reason) skipped])"
+    "Write a 0/255 mask (and an overlay) per image; return (files written: overlays, or masks without them; [(image, reason) skipped])"
     if threshold is not None: check_threshold(threshold)
-    check_batch_size(batch_size)   # the precision and the backend: Predictor checks them
+    if tiled and batch_size is not None: raise ValueError("--batch_size does not apply with --tiled (one image at a time): leave it out")
+    batch_size = 8 if batch_size is None else check_batch_size(batch_size)
     images = find_images(image)
     single = len(images) == 1 and Path(image).expanduser().is_file()
     pairs = output_paths(images, out, single)
     _check_outputs(images, pairs, out, overwrite)
-    predictor = predictor or Predictor.from_run(ckpt, precision=precision, backend=backend)
-    pairs[0][0].parent.mkdir(parents=True, exist_ok=True)
-    written, skipped, paths = [], [], dict(zip(images, pairs))
-    for img, rgb, mask, err in predict_many(predictor, images, batch_size, threshold=threshold, tiled=tiled, progress=progress):
-        if err is not None:
-            skipped.append((img, err)); continue
-        ov_path, mask_path = paths[img]
-        write_image(ov_path, overlay(rgb, mask))
-        write_image(mask_path, mask * 255)
-        written.append(ov_path)
+    predictor = predictor or Predictor.from_run(ckpt, precision=precision, backend=backend, spin=len(images) == 1)
+    try: pairs[0][0].parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise OSError(f"--out {out}: cannot create the folder ({e.strerror or e})") from None
+    times = StageTimes() if times is None else times
+    return _write_all(predictor, images, dict(zip(images, pairs)), out, batch_size, threshold, tiled, overlays, progress, times)
+
+# %% ../nbs/07_inference.ipynb #0d787daa
+def _write_all(predictor, images, paths, out, batch_size, threshold, tiled, overlays, progress, times) -> tuple:
+    "Predict every image and write its outputs in a thread pool, as the next batch runs"
+    written, skipped, pending = [], [], collections.deque()
+    with ThreadPoolExecutor(cpu_threads()) as pool:
+        for img, rgb, mask, err in predict_many(predictor, images, batch_size, threshold, tiled, progress, overlays, times=times):
+            if err is not None: skipped.append((img, err)); continue
+            pending.append(pool.submit(_write, paths[img], rgb if overlays else None, mask, out, times))
+            while pending and (pending[0].done() or len(pending) > 2 * batch_size): written.append(pending.popleft().result())
+        written += [f.result() for f in pending]
     return sorted(written), skipped
 
 # %% ../nbs/07_inference.ipynb #9d0b3154
 @call_parse
 @cli_errors
-@delegates(infer, but=['progress', 'predictor'])
+@delegates(infer, but=['progress', 'predictor', 'times'])
 def defectseg_infer(**kwargs):
-    "Predict defect masks: write an overlay (tinted defects, outlines) and a 0/255 mask for each image"
-    written, skipped = infer(**kwargs)
+    "Predict defect masks: write a 0/255 mask and an overlay (tinted defects, outlines) for each image"
+    times, start = StageTimes(), time.perf_counter()
+    written, skipped = infer(**kwargs, times=times)
+    what = 'overlays and masks' if kwargs.get('overlays', True) else 'masks'
     for img, err in skipped: print(f"defectseg_infer: skipped {err}", file=sys.stderr)
-    print(f"wrote {len(written)} overlays and masks" + (f" to {written[0].parent}" if len(written) > 1 else f": {written[0]}" if written else '')
+    print(f"wrote {len(written)} {what}" + (f" to {written[0].parent}" if len(written) > 1 else f": {written[0]}" if written else '')
           + (f"; skipped {len(skipped)} unreadable images" if skipped else ''))
+    if len(written) > 1:
+        secs = time.perf_counter() - start
+        print(f"{len(written) / secs:.1f} images/s with start-up; time per stage: " + ', '.join(f"{k} {v:.0%}" for k, v in times.shares().items()))
     if skipped: raise SystemExit(1)
-
-# %% ../nbs/07_inference.ipynb #b38d6fab
-def _require_onnx(what:str='onnxruntime'):
-    "Import `what`, or raise an ImportError that says how to install it"
-    import importlib
-    try: return importlib.import_module(what)
-    except ImportError: raise ImportError(f"ONNX support needs the optional package {what}: pip install onnx onnxruntime") from None
-
-def _pool_matrix(n:int, bins:int) -> torch.Tensor:
-    "(bins, n): row i averages the input cells of adaptive average pooling's bin i"
-    m = torch.zeros(bins, n)
-    for i in range(bins):
-        start, end = (i * n) // bins, -((-(i + 1) * n) // bins)
-        m[i, start:end] = 1. / (end - start)
-    return m
-
-class MatrixAdaptiveAvgPool(nn.Module):
-    "`nn.AdaptiveAvgPool2d` for a fixed input size as two matrix products (exportable to ONNX for any bin count)"
-    def __init__(self, output_size, input_size):
-        super().__init__()
-        oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
-        self.register_buffer('rows', _pool_matrix(input_size[0], oh or input_size[0]))
-        self.register_buffer('cols', _pool_matrix(input_size[1], ow or input_size[1]).T.contiguous())
-    def forward(self, x): return self.rows @ (x @ self.cols)
-
-def exportable(model:nn.Module, size) -> nn.Module:
-    "A copy of `model` whose adaptive average pools are `MatrixAdaptiveAvgPool`s for the input `size` (h, w)"
-    import copy
-    model = copy.deepcopy(model).cpu().eval()
-    shapes, hooks = {}, []
-    def record(name):
-        def hook(module, args): shapes[name] = tuple(args[0].shape[-2:])   # returns None: the input goes on unchanged
-        return hook
-    for name, m in model.named_modules():
-        if isinstance(m, nn.AdaptiveAvgPool2d) and m.output_size not in (1, (1, 1)): hooks.append(m.register_forward_pre_hook(record(name)))
-    with torch.no_grad(): model(torch.zeros(1, 3, *size))
-    for h in hooks: h.remove()
-    for name, shape in shapes.items():
-        parent_name, _, child = name.rpartition('.')
-        parent = model.get_submodule(parent_name) if parent_name else model
-        setattr(parent, child, MatrixAdaptiveAvgPool(parent.get_submodule(child).output_size, shape))
-    return model
-
-# %% ../nbs/07_inference.ipynb #ca8f4387
-def _onnx_bytes(model:nn.Module, size, dynamic:bool=True, opset:int=17) -> bytes:
-    "The ONNX model of `model` at input `size` (h, w), traced with PyTorch's TorchScript exporter"
-    _require_onnx('onnx')
-    f = io.BytesIO()
-    axes = {'image': {0: 'batch'}, 'logits': {0: 'batch'}} if dynamic else None
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')   # tracer warnings about Python conditions on shapes: the shape is fixed
-        torch.onnx.export(exportable(model, size), torch.zeros(1, 3, *size), f, input_names=['image'], output_names=['logits'],
-                          dynamic_axes=axes, opset_version=opset, dynamo=False)
-    return f.getvalue()
-
-def export_onnx(ckpt, # a run folder, its export.pkl, or a .pth with config.json beside it
-                path, # the .onnx file to write (refused if it exists, unless overwrite)
-                size:tuple|None=None, # (h, w) of the input; None: the run's training size
-                dynamic:bool=True, # a free batch size
-                overwrite:bool=False, # replace an existing file
-                opset:int=17, # the ONNX opset
-               ) -> Path:
-    "Write the run's network as an ONNX model (input 'image': normalised (B, 3, h, w); output 'logits': (B, 1, h, w))"
-    path = Path(path)
-    if path.suffix.lower() != '.onnx': raise ValueError(f"{path}: an ONNX model file must end in .onnx")
-    if path.exists() and not overwrite: raise FileExistsError(f"{path} exists: pass overwrite=True to replace it")
-    run = Run(ckpt)
-    model, size = run.model(), tuple(size) if size is not None else run.size
-    data = _onnx_bytes(model, size, dynamic, opset)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(path) as tmp_file: tmp_file.write_bytes(data)
-    return path
-
-def onnx_session(model_or_path, # a PyTorch model (exported in memory) or an .onnx file
-                 config:dict|None=None, # the run's configuration (for the size), with a model
-                 threads:int|None=None, # intra-op threads; None: ONNX Runtime's default
-                ):
-    "An ONNX Runtime `InferenceSession` on the CPU for a model or an .onnx file"
-    ort = _require_onnx('onnxruntime')
-    src = (_onnx_bytes(model_or_path, (int(config['img_h']), int(config['img_w']))) if isinstance(model_or_path, nn.Module)
-           else str(model_or_path))
-    opts = ort.SessionOptions()
-    if threads: opts.intra_op_num_threads = threads
-    return ort.InferenceSession(src, opts, providers=['CPUExecutionProvider'])
