@@ -13,7 +13,8 @@ from fastai.learner import Metric
 from .losses import _plain
 
 # %% auto #0
-__all__ = ['COUNT_FIELDS', 'SUMMARY_KEYS', 'NAN', 'SCORE_KEYS', 'TABLE_COLS', 'seg_counts', 'summarise', 'metrics_table',
+__all__ = ['COUNT_FIELDS', 'SUMMARY_KEYS', 'NAN', 'CI_KEYS', 'SCORE_KEYS', 'TABLE_COLS', 'seg_counts', 'summarise',
+           'threshold_counts', 'resample_weights', 'ci_names', 'bootstrap_ci', 'paired_bootstrap', 'metrics_table',
            'flat_cols', 'flat_scores', 'SegCounts', 'SegMetric', 'seg_metrics']
 
 # %% ../nbs/04b_metrics.ipynb #f1ff85b5
@@ -88,6 +89,93 @@ def summarise(counts,         # (N, 6) per-image counts from seg_counts (tensor 
     res['per_class'] = {k: (_summary(c[cls == k], np.ones((cls == k).sum(), bool) if k == 'good' else None)
                             if classes is not None else {key: NAN for key in SUMMARY_KEYS}) for k in ALL_CLASSES}
     return res
+
+# %% ../nbs/04b_metrics.ipynb #d4067e39
+def threshold_counts(prob,        # probabilities (H, W), float
+                     truth,       # 0/1 mask of the same shape
+                     thresholds,  # increasing probabilities above which a pixel is defect
+                    ) -> np.ndarray: # (T, 6) int64: the COUNT_FIELDS at each threshold
+    "The counts of one image at every threshold, from a histogram of its probabilities split by truth"
+    ths, prob = np.asarray(thresholds, np.float32), np.asarray(prob, np.float32).ravel()
+    truth = np.asarray(truth).ravel() != 0
+    assert prob.shape == truth.shape and (np.diff(ths) > 0).all()
+    above = np.searchsorted(ths, prob, side='left')   # how many thresholds each probability exceeds
+    tail = lambda h: np.cumsum(np.bincount(h, minlength=len(ths) + 1)[::-1])[::-1][1:]
+    n_pred, tp, n_true = tail(above), tail(above[truth]), int(truth.sum())
+    return np.stack([tp, n_pred - tp, n_true - tp, n_pred, np.full_like(tp, n_true), np.full_like(tp, prob.size)], 1).astype(np.int64)
+
+# %% ../nbs/04b_metrics.ipynb #e755d47b
+CI_KEYS = ('dice', 'iou', 'defect_dice', 'defect_iou', 'good_flagged')   # the overall scores with an interval
+
+def resample_weights(classes,           # the class of each image (None: unknown)
+                     n_boot:int=2000,   # resamples
+                     seed:int=0,        # the resampling's seed
+                    ) -> np.ndarray:    # (n_boot, N) int: how often each image is drawn in each resample
+    "Bootstrap resamples of a split as draw counts, each class drawn with replacement from its own images"
+    cls = np.array(['' if c is None else c for c in classes], dtype=object)
+    rng, w = np.random.default_rng(seed), np.zeros((n_boot, len(cls)), np.int32)
+    for c in dict.fromkeys(cls):
+        members = np.flatnonzero(cls == c)
+        np.add.at(w, (np.arange(n_boot)[:, None], members[rng.integers(0, len(members), (n_boot, len(members)))]), 1)
+    return w
+
+# %% ../nbs/04b_metrics.ipynb #473f20d1
+def _ratio_of(num, den, empty:float) -> np.ndarray:
+    with np.errstate(invalid='ignore', divide='ignore'): return np.where(den > 0, num / np.where(den > 0, den, 1), empty)
+
+def _weighted(c:np.ndarray, good:np.ndarray, w:np.ndarray) -> dict:
+    "The `CI_KEYS` of counts `c` (N, 6) under each row of draw counts `w` (B, N)"
+    tp, fp, fn, n_pred, n_true, _ = c.T.astype(np.float64)
+    has, w = n_true > 0, w.astype(np.float64)
+    TP, FP, FN = w @ tp, w @ fp, w @ fn
+    return dict(dice=_ratio_of(2 * TP, 2 * TP + FP + FN, 1.), iou=_ratio_of(TP, TP + FP + FN, 1.),
+                defect_dice=_ratio_of(w @ (has * _ratio_of(2 * tp, 2 * tp + fp + fn, 0.)), w @ has, NAN),
+                defect_iou=_ratio_of(w @ (has * _ratio_of(tp, tp + fp + fn, 0.)), w @ has, NAN),
+                good_flagged=_ratio_of(w @ (good & (n_pred > 0)), w @ good, NAN))
+
+def _stat(counts, classes, name:str, w:np.ndarray) -> np.ndarray:
+    "Score `name` (a `CI_KEYS` key, or `<class>_<key>`) under each row of `w`"
+    c = np.asarray(counts.cpu() if isinstance(counts, torch.Tensor) else counts, dtype=np.int64).reshape(-1, len(COUNT_FIELDS))
+    cls = np.array(['' if o is None else o for o in classes], dtype=object)
+    key, sel = name, np.ones(len(cls), bool)
+    if name not in CI_KEYS and (pre := name.split('_')[0]) in ALL_CLASSES: key, sel = name[len(pre) + 1:], cls == pre
+    assert key in CI_KEYS, name
+    return _weighted(c[sel], cls[sel] == 'good', w[:, sel])[key]
+
+# %% ../nbs/04b_metrics.ipynb #a2470456
+def ci_names(keys=CI_KEYS) -> list:
+    "The names `bootstrap_ci` gives intervals for: `keys`, then each defect class's `defect_dice` and `dice`"
+    return list(keys) + [f'{c}_{k}' for c in CLASSES for k in ('defect_dice', 'dice')]
+
+def bootstrap_ci(counts,             # (N, 6) per-image counts at one threshold
+                 classes,            # the class of each image
+                 names:list|None=None, # from ci_names(); None for all of them
+                 n_boot:int=2000,    # resamples
+                 seed:int=0,         # the resampling's seed
+                 level:float=0.95,   # the interval's coverage
+                ) -> dict:           # {name: [low, high]} (NaN where a score is undefined)
+    "Percentile bootstrap intervals over the images, resampled within each class"
+    w, q = resample_weights(classes, n_boot, seed), [50 * (1 - level), 50 * (1 + level)]
+    def interval(v):
+        v = v[~np.isnan(v)]
+        return [float(x) for x in np.percentile(v, q)] if len(v) else [NAN, NAN]
+    return {n: interval(_stat(counts, classes, n, w)) for n in (names or ci_names())}
+
+# %% ../nbs/04b_metrics.ipynb #24764bb5
+def paired_bootstrap(counts_a,           # (N, 6) per-image counts of model A
+                     counts_b,           # the same images scored by model B
+                     classes,            # the class of each image
+                     name:str='defect_dice',  # a name of ci_names()
+                     n_boot:int=2000, seed:int=0, level:float=0.95,
+                    ) -> dict:           # diff (B - A), low, high, p_above (share of resamples where B - A > 0)
+    "The difference B - A of score `name` with a paired bootstrap interval over the images"
+    assert len(counts_a) == len(counts_b) == len(classes), "both models score the same images"
+    w, one = resample_weights(classes, n_boot, seed), np.ones((1, len(classes)), np.int32)
+    d = _stat(counts_b, classes, name, w) - _stat(counts_a, classes, name, w)
+    d = d[~np.isnan(d)]
+    lo, hi = np.percentile(d, [50 * (1 - level), 50 * (1 + level)]) if len(d) else (NAN, NAN)
+    diff = float((_stat(counts_b, classes, name, one) - _stat(counts_a, classes, name, one))[0])
+    return dict(diff=diff, low=float(lo), high=float(hi), p_above=float((d > 0).mean()) if len(d) else NAN)
 
 # %% ../nbs/04b_metrics.ipynb #31068652
 SCORE_KEYS = ('dice', 'iou', 'defect_dice', 'defect_iou', 'precision', 'recall', 'fp_good')  # the scores a table or record shows
