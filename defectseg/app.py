@@ -4,7 +4,7 @@
 
 # %% ../nbs/07a_app.ipynb #09bda21f
 from __future__ import annotations
-from .core import MAX_IMAGE_PIXELS, CLASSES, cli_errors, check_int, check_threshold  # first: it imports fastai quietly
+from .core import MAX_IMAGE_PIXELS, CLASSES, cli_errors, check_choice, check_int, check_threshold  # first: it imports fastai quietly
 import argparse, contextlib, hashlib, importlib.util, io, os, shutil, subprocess, sys, tempfile, time, warnings
 from pathlib import Path
 import cv2
@@ -14,6 +14,7 @@ from fastcore.script import call_parse
 from .data import read_image
 from .run import Run
 from .synth import synth_image
+from .engines import ENGINES
 from .inference import Predictor, overlay
 try: import streamlit as st
 except ImportError: st = None   # an optional extra: pip install "defectseg[app]"
@@ -103,7 +104,7 @@ def run_facts(run:Run, predictor:Predictor) -> dict:
     cfg = run.config
     arch = ', '.join([cfg['model']] + [f"{k} {v}" for k, v in (cfg.get('model_kwargs') or {}).items()])
     return {'run': str(run.path), 'weights': run.weights.name, 'architecture': arch,
-            'size (h x w)': f"{predictor.size[0]} x {predictor.size[1]}", 'precision': predictor.precision,
+            'size (h x w)': f"{predictor.size[0]} x {predictor.size[1]}", 'engine': predictor.backend, 'precision': predictor.precision,
             'device': predictor.device.type, "run's threshold": f"{run.threshold:g}"}
 
 # %% ../nbs/07a_app.ipynb #ef194483
@@ -116,9 +117,9 @@ def _stamp(ckpt:str) -> str:
 def _cached():
     "The page's cached functions (Streamlit keys them by name and code, so they survive reruns)"
     @st.cache_resource(show_spinner='Loading the model', max_entries=4)
-    def load(stamp:str, ckpt:str) -> tuple:
+    def load(stamp:str, ckpt:str, backend:str='auto') -> tuple:
         run = Run(ckpt)
-        return run, Predictor.from_run(run)
+        return run, Predictor.from_run(run, backend=backend)
     @st.cache_resource(show_spinner=False, max_entries=64)
     def decode(digest:str, name:str, _data:bytes) -> np.ndarray: return decode_upload(_data, name)
     @st.cache_resource(show_spinner='Predicting', max_entries=64)
@@ -135,7 +136,7 @@ def _label(path:str) -> str:
     rel = os.path.relpath(path)
     return path if rel.startswith('..') else rel
 
-def _sidebar(ckpt:str|None, runs) -> tuple|None:
+def _sidebar(ckpt:str|None, runs, backend:str='auto') -> tuple|None:
     "The run and the settings chosen in the sidebar; None (with an error shown) when there is no run to use"
     load = _cached()[0]
     choices = [str(Path(ckpt).expanduser())] if ckpt else [str(p) for p in find_runs(runs)]
@@ -143,7 +144,7 @@ def _sidebar(ckpt:str|None, runs) -> tuple|None:
     if not choices:
         side.error(f"No run under {runs}/: train one (defectseg_demo --quick) or start the app with --ckpt <run>"); return None
     chosen = side.selectbox('Run', choices, format_func=_label)
-    try: run, predictor = load(_stamp(chosen), chosen)
+    try: run, predictor = load(_stamp(chosen), chosen, backend)
     except (ValueError, OSError, RuntimeError) as e:
         side.error(f"The run does not load: {e}"); return None
     threshold = side.slider('Threshold', 0.01, 0.99, round(predictor.threshold, 2), 0.01, key=f'threshold {chosen}')
@@ -176,11 +177,12 @@ def _show(name:str, rgb:np.ndarray, prob:np.ndarray, secs:float, threshold:float
 # %% ../nbs/07a_app.ipynb #036ddafe
 def page(ckpt:str|None=None, # a run (any form Run reads); None: offer the runs found under runs
          runs='outputs', # where to look for runs without ckpt
+         backend:str='auto', # the engine: auto, torch, onnx or openvino
         ):
     "The Streamlit page: choose a run, upload photographs (or draw a sample phone), move the threshold"
     st.set_page_config(page_title='defectseg', layout='wide')
     st.title('Defects on phone screens')
-    chosen = _sidebar(ckpt, runs)
+    chosen = _sidebar(ckpt, runs, backend)
     if chosen is None: return
     run_key, predictor, threshold, alpha, cls, number = chosen
     _, decode, probabilities, sample = _cached()
@@ -199,25 +201,25 @@ def page(ckpt:str|None=None, # a run (any form Run reads); None: offer the runs 
 PAGE_SCRIPT = "import sys\nfrom defectseg.app import page, _page_args\npage(**_page_args(sys.argv[1:]))\n"   # what `streamlit run` executes
 
 def app_command(script, # the page script (PAGE_SCRIPT in a file)
-                ckpt:str|None=None, runs='outputs', port:int=8501) -> list:
+                ckpt:str|None=None, runs='outputs', port:int=8501, backend:str='auto') -> list:
     "The command line that serves the page with Streamlit: localhost only, the upload limit, no browser opened"
     return [sys.executable, '-m', 'streamlit', 'run', str(script), '--server.address', '127.0.0.1', '--server.port', str(port),
             '--server.maxUploadSize', str(MAX_UPLOAD_MB), '--server.headless', 'true', '--browser.gatherUsageStats', 'false',
-            '--', *(['--ckpt', str(ckpt)] if ckpt else []), '--runs', str(runs)]
+            '--', *(['--ckpt', str(ckpt)] if ckpt else []), '--runs', str(runs), '--backend', backend]
 
 def _page_args(argv:list) -> dict:
     "The page's arguments from the script's command line (after Streamlit's `--`)"
-    p = argparse.ArgumentParser(); p.add_argument('--ckpt'); p.add_argument('--runs', default='outputs')
+    p = argparse.ArgumentParser(); p.add_argument('--ckpt'); p.add_argument('--runs', default='outputs'); p.add_argument('--backend', default='auto')
     return vars(p.parse_args(argv))
 
 # %% ../nbs/07a_app.ipynb #0bb9f78e
 @contextlib.contextmanager
-def served(ckpt:str|None=None, runs='outputs', port:int=8501, **popen_kwargs):
+def served(ckpt:str|None=None, runs='outputs', port:int=8501, backend:str='auto', **popen_kwargs):
     "Serve the page with Streamlit in a subprocess while inside the block; yield the process"
     with tempfile.TemporaryDirectory(prefix='defectseg_app_') as folder:
         script = Path(folder)/'defectseg_page.py'
         script.write_text(PAGE_SCRIPT)
-        proc = subprocess.Popen(app_command(script, ckpt, runs, port), **popen_kwargs)
+        proc = subprocess.Popen(app_command(script, ckpt, runs, port, backend), **popen_kwargs)
         try: yield proc
         finally:
             proc.terminate()
@@ -233,14 +235,15 @@ def _require_streamlit():
 def defectseg_app(ckpt:str=None, # a run folder, its export.pkl, or a .pth with config.json beside it; default: choose on the page
                   runs:str='outputs', # where the page looks for runs without --ckpt
                   port:int=8501, # the port on 127.0.0.1
+                  backend:str='auto', # the engine: auto (the fastest installed), torch, onnx or openvino
                  ):
     "Serve a page to try a trained run on photographs: upload them, move the threshold, download masks and overlays"
     _require_streamlit()
-    check_int(port, '--port', 1024, 65535)
+    check_int(port, '--port', 1024, 65535); check_choice(backend, '--backend', ENGINES)
     if ckpt is not None: Run(ckpt)   # its config.json is read: a wrong --ckpt is one line here
     elif not find_runs(runs): raise FileNotFoundError(f"--runs {runs}: holds no run; train one (defectseg_demo --quick) or pass --ckpt <run>")
     print(f"defectseg_app: open http://127.0.0.1:{port} (Ctrl-C stops it)", flush=True)
-    with served(ckpt, runs, port) as proc: rc = proc.wait()
+    with served(ckpt, runs, port, backend) as proc: rc = proc.wait()
     if rc: raise SystemExit(rc)
 
 # %% ../nbs/07a_app.ipynb #851277c6
