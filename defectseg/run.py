@@ -74,6 +74,9 @@ def check_config(cfg:dict, # the parsed config.json
     if odd := [k for k, v in cfg['model_kwargs'].items() if not (v is None or isinstance(v, (int, float, str)))]:
         bad(f"field 'model_kwargs.{odd[0]}' is {_shown(cfg['model_kwargs'][odd[0]])}, not a number or a name")
     if not all(isinstance(p, str) for p in cfg.get('extra_train') or ()): bad(f"field 'extra_train' is {_shown(cfg['extra_train'])}, not a list of folders")
+    try:
+        with torch.device('meta'): build_model(cfg['model'], n_out=1, **cfg['model_kwargs'])   # builds the architecture without weights: fast
+    except Exception as e: bad(f"field 'model_kwargs' does not build a {cfg['model']}: {_shown(str(e))}")
     for k in ('img_h', 'img_w'): check_side(cfg[k], field(k))
     if cfg.get('bce_weight') is not None: check_number(cfg['bce_weight'], field('bce_weight'), 0, 1)
     if cfg.get('threshold') is not None: check_threshold(cfg['threshold'], field('threshold'))
@@ -178,8 +181,7 @@ def model(self:Run, which:str|None=None) -> nn.Module:
     "The network on the CPU in eval mode: `which` 'best' or 'last' weights of the folder, or None for the file given"
     f = self._weights_file(which)
     if f.suffix.lower() == '.pkl': return self.exported().model.cpu().eval()
-    try: model = build_model(self.config['model'], n_out=1, **self.config['model_kwargs'])
-    except (TypeError, ValueError, RuntimeError) as e: raise ValueError(f"{self.path/'config.json'}: field 'model_kwargs' does not build a {self.config['model']}: {_shown(str(e))}") from None
+    model = build_model(self.config['model'], n_out=1, **self.config['model_kwargs'])   # check_config built it once
     state = _load_state(f)
     if set(state) == {'model', 'opt'}: state = state['model']
     try: model.load_state_dict(state)
