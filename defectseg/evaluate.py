@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_evaluate.ipynb #b77ab892
 from __future__ import annotations
-from .core import ALL_CLASSES, cli_errors, check_batch_size, check_choice, check_folder, check_int, check_output, check_precision, check_threshold  # first: it imports fastai quietly
+from .core import ALL_CLASSES, CLASSES, cli_errors, check_batch_size, check_choice, check_folder, check_int, check_output, check_precision, check_threshold  # first: it imports fastai quietly
 import json, os, shutil, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, torch
@@ -12,13 +12,14 @@ from fastcore.meta import delegates
 from fastcore.script import call_parse
 from fastai.callback.core import Callback
 from .data import DatasetReport, DatasetWarning, MemoryCache, check_dataset, fitting_cache, read_split, load_image
-from .metrics import summarise, metrics_table
+from .metrics import TABLE_COLS, summarise, metrics_table
 from .learner import evaluate, split_scores
 from .run import Run
 
 # %% auto #0
-__all__ = ['SPLIT_CHOICES', 'SWEEP_THRESHOLDS', 'EVAL_FILES', 'eval_items', 'counts_at', 'threshold_curve', 'choose_threshold',
-           'error_overlay', 'plot_cases', 'plot_sweep', 'KeepImages', 'worst_cases', 'evaluate_run', 'defectseg_eval']
+__all__ = ['SPLIT_CHOICES', 'SWEEP_THRESHOLDS', 'EVAL_FILES', 'REPORT_COLS', 'eval_items', 'counts_at', 'threshold_curve',
+           'choose_threshold', 'error_overlay', 'plot_cases', 'plot_sweep', 'KeepImages', 'worst_cases',
+           'per_image_table', 'evaluate_run', 'defectseg_eval']
 
 # %% ../nbs/06_evaluate.ipynb #68859dcd
 SPLIT_CHOICES = ('test', 'valid', 'train', 'all')
@@ -159,6 +160,14 @@ def worst_cases(res:dict, # from evaluate
     if not rows: return pd.DataFrame(columns=['pos', 'image', 'cls', 'dice'])
     return pd.DataFrame(rows).sort_values(['dice', 'image'], kind='stable').head(n).reset_index(drop=True)
 
+def per_image_table(res:dict, # from evaluate
+                    root:Path|None=None, # image paths are written relative to this folder, where they lie in it
+                   ) -> pd.DataFrame:
+    "The rows of per_image.csv: image, class, Dice, IoU, predicted and true pixels at the photograph's own size (height x width), and at the network's"
+    df = pd.DataFrame(res['per_image'])
+    rel = lambda p: Path(p).relative_to(root).as_posix() if root is not None and Path(p).is_relative_to(root) else p
+    return df.assign(image=df.image.map(rel)).rename(columns={'cls': 'class'})
+
 def _jsonable(o):
     if isinstance(o, dict): return {str(k): _jsonable(v) for k, v in o.items()}
     if isinstance(o, (list, tuple)): return [_jsonable(v) for v in o]
@@ -191,10 +200,10 @@ def _split_files(run:Run, root:Path, splits:tuple) -> list|None:
     except (OSError, ValueError): return None
 
 def _eval_report(base_path, run:Run, split:str) -> DatasetReport:
-    "The one scan of an evaluation: only the images it uses (the split's, and the validation sweep's), decoded into a cache at the run's size"
+    "The one scan of an evaluation: only the images it uses (the split's, and the validation sweep's), decoded into a cache at the run's size that keeps each mask at its own size too"
     if isinstance(base_path, DatasetReport): return base_path
     root = check_folder(base_path, '--base_path')
-    return check_dataset(root, cache=MemoryCache(run.size), only=None if split == 'all' else _split_files(run, root, (split, 'valid')))
+    return check_dataset(root, cache=MemoryCache(run.size, full_masks=True), only=None if split == 'all' else _split_files(run, root, (split, 'valid')))
 
 def _valid_sweep(learn, run:Run, report:DatasetReport, split:str, res:dict, items:pd.DataFrame, **kw) -> tuple:
     "(validation `threshold_curve`, its number of images, None) or (None, 0, why there is none)"
@@ -209,7 +218,7 @@ def _valid_sweep(learn, run:Run, report:DatasetReport, split:str, res:dict, item
     return threshold_curve(evaluate(learn, valid.image, **kw), valid.cls), len(valid), None
 
 # %% ../nbs/06_evaluate.ipynb #e7a1b2c3
-EVAL_FILES = ('metrics.json', 'report.md', 'predictions.png', 'worst_cases.png', 'threshold_sweep.png')   # all an evaluation writes
+EVAL_FILES = ('metrics.json', 'report.md', 'predictions.png', 'worst_cases.png', 'threshold_sweep.png', 'per_image.csv')   # all an evaluation writes
 
 def _eval_out(out, run:Run, split:str, overwrite:bool) -> Path:
     "The evaluation folder: outside any dataset, not the run folder itself, and without an earlier evaluation unless `overwrite`"
@@ -224,17 +233,37 @@ def _eval_out(out, run:Run, split:str, overwrite:bool) -> Path:
     return out
 
 # %% ../nbs/06_evaluate.ipynb #30dc00ff
+REPORT_COLS = TABLE_COLS + ('good_flagged',)   # the columns of report.md's tables
+
+def _net(res:dict) -> dict:
+    "The network-size scores of `res` (`net_<key>`) under their plain names, for `metrics_table`"
+    plain = lambda d: {**{k: d[k] for k in ('n_images', 'loss') if k in d}, **{k[4:]: v for k, v in d.items() if k.startswith('net_')}}
+    return {**plain(res), 'per_class': {c: plain(v) for c, v in res['per_class'].items()}}
+
+def _ci_table(res:dict) -> pd.DataFrame:
+    "Each headline score with its bootstrap 95 % interval, a row for the split and one per defect class"
+    ci, fmt = res['ci'], lambda v, lo_hi: '' if v is None or np.isnan(v) else f"{v:.4f} [{lo_hi[0]:.4f}, {lo_hi[1]:.4f}]"
+    rows = {'all': {k: fmt(res[k], ci[k]) for k in ('defect_dice', 'dice', 'defect_iou', 'iou', 'good_flagged')}}
+    rows.update({c: {k: fmt(res['per_class'][c][k], ci[f'{c}_{k}']) for k in ('defect_dice', 'dice')} for c in CLASSES if res['per_class'][c]['n_images']})
+    return pd.DataFrame(rows).T.fillna('')
+
 def _report(res:dict, out:Path, figures:dict, worst:pd.DataFrame) -> str:
     "The text of report.md"
     t, sw = res['threshold'], res['threshold_sweep']
     lines = [f"# Evaluation: {Path(res['run']).name}, split `{res['split']}`", '',
              f"- checkpoint: `{res['checkpoint']}`", f"- dataset: `{res['base_path']}` ({res['n_images']} images: "
              + ', '.join(f"{c} {v['n_images']}" for c, v in res['per_class'].items()) + ')',
-             f"- image size {res['img_size'][0]}x{res['img_size'][1]} (the run's training size); threshold {t:g}", '',
-             f"## Metrics at threshold {t:g}", '', _md_table(metrics_table(res).rename_axis('class')), '',
+             f"- predicted at {res['img_size'][0]}x{res['img_size'][1]} (the run's training size); scored at each photograph's own size, "
+             f"the probability map resized bilinearly as `defectseg_infer` delivers it; threshold {t:g}", '',
+             f"## Metrics at threshold {t:g}", '', _md_table(metrics_table(res, REPORT_COLS).rename_axis('class')), '',
              "`dice` and `iou` pool every pixel of the split; `defect_dice` and `defect_iou` are the mean over the images "
              "that hold a defect; `precision` and `recall` are pooled; `fp_good` is the share of pixels flagged on good "
-             "images; `loss` is the mean per-image loss.", '', '## Threshold sweep', '']
+             "images, `good_flagged` the share of good images with any pixel flagged; `loss` is the mean per-image loss "
+             "at the network's size. Each image's scores are in `per_image.csv`.", '',
+             '### 95 % intervals', '', "Bootstrap over the images (2000 resamples within each class, seed 0):", '',
+             _md_table(_ci_table(res).rename_axis('class')), '',
+             "### At the network's size", '', "The same prediction against the mask resized to the network's input (`net_` keys of metrics.json):", '',
+             _md_table(metrics_table(_net(res), REPORT_COLS).rename_axis('class')), '', '## Threshold sweep', '']
     if sw.get('chosen') is None: lines += [f"No sweep: {sw['reason']}.", '']
     else:
         rows = pd.DataFrame({f"run threshold {t:g}": {k: res[k] for k in ('dice', 'defect_dice', 'precision', 'recall', 'fp_good')},
@@ -282,13 +311,13 @@ def evaluate_run(base_path:str|None=None, # the dataset root (or its DatasetRepo
     kept = KeepImages(run.stats)                            # the figures draw the pixels the prediction pass decoded
     with learn.added_cbs(kept): pred = evaluate(learn, items.image, keep=True, **kw)
     res = dict(split=split, run=str(run.path), checkpoint=str(run.weights), base_path=str(report.root), img_size=list(run.size),
-               **{k: v for k, v in pred.items() if k not in ('counts', 'losses', 'thresholds', 'probs', 'masks')})
+               **{k: v for k, v in pred.items() if k not in ('counts', 'losses', 'thresholds', 'probs', 'masks', 'per_image')})
     res['threshold_sweep'] = _sweep(*_valid_sweep(learn, run, report, split, pred, items, **kw), pred, items, threshold)
     images = kept.images
     out.mkdir(parents=True, exist_ok=True)
     stage = Path(f"{out}/.eval-{os.getpid()}.tmp")   # written here first, moved into place once everything is made
     shutil.rmtree(stage, ignore_errors=True); stage.mkdir()
-    try: _write_eval(res, pred, items, images, stage, out, run.size, n_per_class, n_worst)
+    try: _write_eval(res, pred, items, images, stage, out, run.size, n_per_class, n_worst, report.root)
     finally: shutil.rmtree(stage, ignore_errors=True)
     if verbose: _print_eval(res, out)
     return res
@@ -303,7 +332,7 @@ def _sweep(valid_curve, n_valid:int, why, pred:dict, items:pd.DataFrame, thresho
                 at_chosen=split_scores(counts_at(pred, chosen), pred['losses'], items.cls),
                 split_dice=curve['dice'].tolist(), split_defect_dice=curve['defect_dice'].tolist())
 
-def _write_eval(res:dict, pred:dict, items:pd.DataFrame, images:list, stage:Path, out:Path, size, n_per_class:int, n_worst:int):
+def _write_eval(res:dict, pred:dict, items:pd.DataFrame, images:list, stage:Path, out:Path, size, n_per_class:int, n_worst:int, root:Path):
     "Draw the figures from the kept arrays, write metrics.json and report.md in `stage`, then replace the earlier evaluation in `out`"
     figures, threshold, sw = dict(predictions='predictions.png', worst='worst_cases.png', sweep='threshold_sweep.png'), res['threshold'], res['threshold_sweep']
     if sw['chosen'] is not None:
@@ -318,6 +347,7 @@ def _write_eval(res:dict, pred:dict, items:pd.DataFrame, images:list, stage:Path
     res['worst_cases'] = worst[['image', 'cls', 'dice']].to_dict('records')
     res['figures'] = [f for f in figures.values() if (stage/f).exists()]   # only what this evaluation drew
     (stage/'metrics.json').write_text(json.dumps(_jsonable(res), indent=2))
+    per_image_table(pred, root).to_csv(stage/'per_image.csv', index=False)
     (stage/'report.md').write_text(_report(res, stage, figures, worst))
     for f in EVAL_FILES: (out/f).unlink(missing_ok=True)                 # the earlier evaluation's files, and nothing else
     for f in EVAL_FILES:
@@ -326,11 +356,13 @@ def _write_eval(res:dict, pred:dict, items:pd.DataFrame, images:list, stage:Path
 def _print_eval(res:dict, out:Path):
     "The table and the sweep's answer, as `defectseg_eval` prints them"
     print(f"{res['n_images']} images ({res['split']}) of {res['base_path']}, threshold {res['threshold']:g}:")
-    print(metrics_table(res).round(4).to_string())
+    print(metrics_table(res, REPORT_COLS).round(4).to_string())
+    lo, hi = res['ci']['defect_dice']
+    print(f"defect_dice {res['defect_dice']:.4f} (95% interval {lo:.4f}-{hi:.4f}) at the photographs' own size; {res['net_defect_dice']:.4f} at the network's size")
     sw = res['threshold_sweep']
     if sw['chosen'] is not None: print(f"threshold chosen on valid: {sw['chosen']:g}; {res['split']} defect_dice there {sw['at_chosen']['defect_dice']:.4f}")
     else: print(f"no threshold sweep: {sw['reason']}")
-    print(f"wrote {out/'metrics.json'} and {out/'report.md'}")
+    print(f"wrote {out/'metrics.json'}, {out/'report.md'} and {out/'per_image.csv'}")
 
 # %% ../nbs/06_evaluate.ipynb #d1dd9fa4
 @call_parse

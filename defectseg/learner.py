@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib, inspect, io, time, warnings
 from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
-import numpy as np, pandas as pd, torch
+import cv2, numpy as np, pandas as pd, torch
 from .core import ALL_CLASSES, AUTOCAST_DTYPES, class_of, default_device_type, resolve_precision  # first: it imports fastai quietly
 from fastai.learner import Learner
 from fastcore.basics import defaults
@@ -20,11 +20,13 @@ from fastai.torch_core import trainable_params
 importlib.import_module('fastai.callback.schedule')  # adds Learner.fit_one_cycle
 from .models import build_model, model_meta
 from .losses import BCEDiceLoss, _plain
-from .metrics import seg_metrics, seg_counts, summarise, SUMMARY_KEYS, SCORE_KEYS
+from .data import MemoryCache
+from .metrics import seg_metrics, seg_counts, summarise, threshold_counts, bootstrap_ci, SUMMARY_KEYS, SCORE_KEYS
 
 # %% auto #0
-__all__ = ['AutocastPrecision', 'defect_learner', 'quiet_training', 'SplitCounter', 'split_scores', 'evaluate', 'plot_history',
-           'export_learner', 'model_options', 'memory_dls', 'training_speed']
+__all__ = ['AutocastPrecision', 'defect_learner', 'quiet_training', 'upsample_proba', 'SplitCounter', 'split_scores',
+           'per_image_rows', 'evaluate', 'plot_history', 'export_learner', 'model_options', 'memory_dls',
+           'training_speed']
 
 # %% ../nbs/05_learner.ipynb #fa5b89bb
 class AutocastPrecision(MixedPrecision):
@@ -81,22 +83,38 @@ def quiet_training():
     finally: defaults.callbacks = old
 
 # %% ../nbs/05_learner.ipynb #0efe2bb4
+def upsample_proba(prob:np.ndarray, # float32 probabilities at the network's size (h, w)
+                   hw:tuple, # the photograph's own (H, W)
+                  ) -> np.ndarray:
+    "The probability map at size `hw`, bilinear, as `defectseg_infer` resizes it before thresholding"
+    return prob if prob.shape == tuple(hw) else cv2.resize(prob, (hw[1], hw[0]), interpolation=cv2.INTER_LINEAR)
+
 class SplitCounter(Callback):
-    "Per-image pixel counts at each of `thresholds` and per-image loss of every batch `validate` sees (and, if asked, 8-bit probabilities)"
+    "Per-image counts at each of `thresholds` and per-image loss of every batch `validate` sees, at the network's size and (given `items`) at each photograph's own"
     order = 100
     def __init__(self,
-                 thresholds, # probabilities above which a pixel is defect
+                 thresholds, # increasing probabilities above which a pixel is defect
                  loss_func, # a per-image loss, reduction 'none'
-                 keep:bool=False): # keep the probabilities (uint8, 0..255) and the true masks
-        self.thresholds, self.loss_func, self.keep = list(thresholds), loss_func, keep
-    def before_validate(self): self.counts, self.losses, self.probs, self.masks = [], [], [], []
+                 keep:bool=False, # keep the probabilities (uint8, 0..255) and the true masks
+                 items:list|None=None, # the images in the loader's order, to score at their own size; None: the network's size only
+                 masks:MemoryCache|None=None): # where their own-size masks come from: anything with a full_mask(image) method
+        self.thresholds, self.loss_func, self.keep, self.items, self.source = list(thresholds), loss_func, keep, items, masks
+    def before_validate(self): self.counts, self.net_counts, self.losses, self.probs, self.masks, self.sizes = [], [], [], [], [], []
     def after_batch(self):
         if self.training: return
         logits, y = _plain(self.learn.pred).float(), _plain(self.learn.y)
         probs = torch.sigmoid(logits)
-        self.counts.append(torch.stack([seg_counts(probs > t, y) for t in self.thresholds], 1))
+        self.net_counts.append(torch.stack([seg_counts(probs > t, y) for t in self.thresholds], 1))
+        if self.items is not None: self.counts.append(torch.from_numpy(np.stack([self._native(p) for p in probs[:, 0].cpu().numpy()])))
+        else: self.sizes += [tuple(y.shape[-2:])] * len(y)
         self.losses.append(self.loss_func(logits, y).float().cpu())
         if self.keep: self.probs.append((probs[:, 0] * 255).round().byte().cpu()); self.masks.append(y.byte().cpu())
+
+    def _native(self, prob:np.ndarray) -> np.ndarray:
+        "The counts of the next image at its own size: the probability map upsampled, against the original mask"
+        truth = self.source.full_mask(self.items[len(self.sizes)])
+        self.sizes.append(truth.shape)
+        return threshold_counts(upsample_proba(prob, truth.shape), truth, self.thresholds)
 
 # %% ../nbs/05_learner.ipynb #428234b7
 def split_scores(counts, # (N, 6) per-image counts from seg_counts
@@ -112,6 +130,43 @@ def split_scores(counts, # (N, 6) per-image counts from seg_counts
     return res
 
 # %% ../nbs/05_learner.ipynb #af5ad81d
+def _full_masks(dl):
+    "What gives the masks of `dl` at their own size: its mask cache (a MemoryCache with `full_masks` reads nothing again), else the files"
+    cache = next((getattr(t, 'cache', None) for t in dl.dataset.tls[-1].tfms.fs if hasattr(getattr(t, 'cache', None), 'full_mask')), None)
+    return cache if cache is not None else MemoryCache(max_items=1)
+
+def _with_net(res:dict, net:dict) -> dict:
+    "`res` with the network-size scores `net` beside each score, named `net_<key>`"
+    res.update({f'net_{k}': net[k] for k in SUMMARY_KEYS})
+    for c, v in res['per_class'].items(): v.update({f'net_{k}': net['per_class'][c][k] for k in SUMMARY_KEYS})
+    return res
+
+def _image_scores(c) -> tuple:
+    "Dice, IoU, found, predicted and true pixels of one image's counts (Dice and IoU 1 when both masks are empty)"
+    tp, fp, fn, n_pred, n_true, _ = map(int, c)
+    if n_pred + n_true == 0: return 1., 1., 0, 0, 0
+    return 2 * tp / (2 * tp + fp + fn), tp / (tp + fp + fn), tp, n_pred, n_true
+
+def per_image_rows(items, classes, counts, net_counts, sizes) -> list:
+    "One row per image: Dice, IoU, found (tp), predicted and true pixels at its own size (height x width), and at the network's size"
+    rows = []
+    for p, cls, c, n, hw in zip(items, classes, counts.tolist(), net_counts.tolist(), sizes):
+        (dice, iou, tp_px, pred_px, true_px), (net_dice, _, _, net_pred_px, net_true_px) = _image_scores(c), _image_scores(n)
+        rows.append(dict(image=str(p), cls=cls, dice=dice, iou=iou, tp_px=tp_px, pred_px=pred_px, true_px=true_px, height=int(hw[0]), width=int(hw[1]),
+                         net_dice=net_dice, net_pred_px=net_pred_px, net_true_px=net_true_px))
+    return rows
+
+def _validate(learn:Learner, dl, counter:SplitCounter, precision:str) -> str:
+    "One `validate` pass of `dl` through `counter`, in `precision` without the learner's own precision callbacks; the precision used"
+    device_type = next(learn.model.parameters()).device.type
+    prec = resolve_precision(precision, device_type)
+    learn.model.to(memory_format=torch.contiguous_format if prec == 'fp32' else torch.channels_last)
+    own = [cb for cb in learn.cbs if isinstance(cb, (ChannelsLast, MixedPrecision))]
+    with learn.removed_cbs(own), learn.no_bar(), torch.autocast(device_type, dtype=AUTOCAST_DTYPES[prec], enabled=prec != 'fp32'):
+        learn.validate(dl=dl, cbs=[counter])
+    return prec
+
+# %% ../nbs/05_learner.ipynb #2da5d3a4
 def evaluate(learn:Learner, # a learner of a run: defect_learner or Run.learner
              items:list|None=None, # image files in class folders; None for the split ds_idx of learn.dls
              ds_idx:int=2, # with items None: 0 train, 1 valid, 2 test
@@ -120,6 +175,8 @@ def evaluate(learn:Learner, # a learner of a run: defect_learner or Run.learner
              precision:str='fp32', # 'fp32', 'bf16', 'fp16' or 'auto'
              bs:int|None=None, # images per batch; None for the loaders' batch size
              keep:bool=False, # keep 8-bit probabilities and true masks (for figures)
+             native:bool=True, # score at each photograph's own size, as defectseg_infer delivers it; False: at the network's size
+             masks:MemoryCache|None=None, # with native: where the own-size masks come from (full_mask); None for the loader's cache
             ) -> dict:
     "Loss and metrics of `learn` on `items` at `threshold`, overall and per class, with the per-image counts at every threshold"
     threshold = float(getattr(learn.loss_func, 'threshold', 0.5) if threshold is None else threshold)
@@ -127,17 +184,17 @@ def evaluate(learn:Learner, # a learner of a run: defect_learner or Run.learner
     items = list(learn.dls[ds_idx].items) if items is None else [Path(o) for o in items]
     if not items: raise ValueError("nothing to evaluate: no images")
     ths = sorted({float(t) for t in thresholds} | {threshold})
-    counter = SplitCounter(ths, BCEDiceLoss(bce_weight=getattr(learn.loss_func, 'bce_weight', 0.5), threshold=threshold, reduction='none'), keep)
     dl = learn.dls.test_dl(items, with_labels=True, bs=bs or learn.dls.bs)
-    device_type = next(learn.model.parameters()).device.type
-    prec = resolve_precision(precision, device_type)
-    learn.model.to(memory_format=torch.contiguous_format if prec == 'fp32' else torch.channels_last)
-    own = [cb for cb in learn.cbs if isinstance(cb, (ChannelsLast, MixedPrecision))]
-    with learn.removed_cbs(own), learn.no_bar(), torch.autocast(device_type, dtype=AUTOCAST_DTYPES[prec], enabled=prec != 'fp32'):
-        learn.validate(dl=dl, cbs=[counter])
-    counts, losses = torch.cat(counter.counts), torch.cat(counter.losses)
-    res = split_scores(counts[:, ths.index(threshold)], losses, [class_of(p) for p in items])
-    res.update(threshold=threshold, eval_precision=prec, thresholds=ths, counts=counts, losses=losses)
+    loss = BCEDiceLoss(bce_weight=getattr(learn.loss_func, 'bce_weight', 0.5), threshold=threshold, reduction='none')
+    counter = SplitCounter(ths, loss, keep, items if native else None, masks or _full_masks(dl))
+    prec = _validate(learn, dl, counter, precision)
+    net, losses, i, classes = torch.cat(counter.net_counts), torch.cat(counter.losses), ths.index(threshold), [class_of(p) for p in items]
+    counts = torch.cat(counter.counts) if native else net
+    res = split_scores(counts[:, i], losses, classes)
+    if native: _with_net(res, split_scores(net[:, i], losses, classes))
+    res.update(scored_at='native' if native else 'network', ci=bootstrap_ci(counts[:, i], classes),
+               per_image=per_image_rows(items, classes, counts[:, i], net[:, i], counter.sizes),
+               threshold=threshold, eval_precision=prec, thresholds=ths, counts=counts, losses=losses)
     if keep: res.update(probs=torch.cat(counter.probs), masks=torch.cat(counter.masks))
     return res
 

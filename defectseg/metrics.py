@@ -13,9 +13,9 @@ from fastai.learner import Metric
 from .losses import _plain
 
 # %% auto #0
-__all__ = ['COUNT_FIELDS', 'SUMMARY_KEYS', 'NAN', 'CI_KEYS', 'SCORE_KEYS', 'TABLE_COLS', 'seg_counts', 'summarise',
+__all__ = ['COUNT_FIELDS', 'SUMMARY_KEYS', 'NAN', 'CI_KEYS', 'SCORE_KEYS', 'TABLE_COLS', 'CI_RECORD', 'seg_counts', 'summarise',
            'threshold_counts', 'resample_weights', 'ci_names', 'bootstrap_ci', 'paired_bootstrap', 'metrics_table',
-           'flat_cols', 'flat_scores', 'SegCounts', 'SegMetric', 'seg_metrics']
+           'flat_cols', 'flat_scores', 'flat_cis', 'rows_counts', 'SegCounts', 'SegMetric', 'seg_metrics']
 
 # %% ../nbs/04b_metrics.ipynb #f1ff85b5
 COUNT_FIELDS = ('tp', 'fp', 'fn', 'n_pred', 'n_true', 'n_pixels')  # the columns of `seg_counts`
@@ -203,6 +203,25 @@ def flat_scores(res:dict, prefix:str='', keys=SCORE_KEYS) -> dict:
     per_class = res.get('per_class', {})
     values = [res.get(k) for k in keys] + [per_class.get(c, {}).get('defect_dice') for c in CLASSES]
     return {name: None if v is None or math.isnan(v) else float(v) for name, v in zip(flat_cols(prefix, keys), values)}
+
+# %% ../nbs/04b_metrics.ipynb #cc1338f7
+CI_RECORD = ('defect_dice', 'dice', 'good_flagged') + tuple(f'{c}_defect_dice' for c in CLASSES)   # the intervals a record keeps
+
+def flat_cis(res:dict, prefix:str='', names=CI_RECORD) -> dict:
+    "The bootstrap intervals of `res` (from `evaluate`) as flat `<prefix><name>_lo` and `_hi` values; None where undefined"
+    ci, out = res.get('ci') or {}, {}
+    for n in (n for n in names if n in ci):
+        lo, hi = (None if v is None or math.isnan(v) else float(v) for v in ci[n])
+        out.update({f'{prefix}{n}_lo': lo, f'{prefix}{n}_hi': hi})
+    return out
+
+# %% ../nbs/04b_metrics.ipynb #bf3cfae5
+def rows_counts(rows) -> tuple:
+    "(counts (N, 6), classes) of per-image rows with tp_px, pred_px, true_px, height, width and cls (or class)"
+    df = pd.DataFrame(rows)
+    tp, n_pred, n_true = (df[k].to_numpy(np.int64) for k in ('tp_px', 'pred_px', 'true_px'))
+    counts = np.stack([tp, n_pred - tp, n_true - tp, n_pred, n_true, df.height.to_numpy(np.int64) * df.width.to_numpy(np.int64)], 1)
+    return counts, list(df['cls'] if 'cls' in df else df['class'])
 
 # %% ../nbs/04b_metrics.ipynb #4d371619
 def _loader_classes(dl) -> list|None:
