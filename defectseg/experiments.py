@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 from fastcore.basics import patch
 from .core import atomic_write  # first: it imports fastai quietly
 from .models import count_params, model_flops
-from .metrics import flat_cols, flat_scores
+from .metrics import flat_cols, flat_scores, flat_cis, rows_counts, paired_bootstrap
 from .synth import make_synth, synth_files
 from .data import DatasetWarning, find_items, get_split, read_split, defect_dataloaders
 from .learner import model_options, defect_learner
@@ -23,7 +23,8 @@ from .run import Run
 from fastai.torch_core import set_seed
 
 # %% auto #0
-__all__ = ['STUDY_COLS', 'Protocol', 'find_lr', 'run_protocol', 'study_records', 'study_table', 'format_study', 'plot_study']
+__all__ = ['STUDY_COLS', 'Protocol', 'find_lr', 'run_protocol', 'compare_runs', 'study_records', 'study_table', 'format_study',
+           'plot_study']
 
 # %% ../nbs/09a_experiments.ipynb #5ce4be61
 @dataclass
@@ -86,7 +87,8 @@ def _record(run:Path, proto:Protocol, **extra) -> dict:
                 base_channels=cfg['model_kwargs'].get('base_channels'), epochs=cfg['epochs'], epochs_run=len(hist),
                 best_epoch=int(hist[MONITOR].idxmax()) if MONITOR in hist else None, batch_size=cfg['batch_size'],
                 lr=cfg['lr'], bce_weight=cfg['bce_weight'], augs=cfg.get('augs'), extra_train=cfg.get('extra_train', []),
-                n_test=test.get('n_images'), test_loss=test.get('loss'), **flat_scores(test),
+                n_test=test.get('n_images'), test_loss=test.get('loss'), scored_at=test.get('scored_at', 'network'), **flat_scores(test),
+                net_defect_dice=test.get('net_defect_dice'), **flat_cis(test),
                 params=count_params(model), gflops=model_flops(model, proto.img_size) / 1e9, protocol=asdict(proto), **extra)
 
 def run_protocol(arch:str, # an architecture from list_models()
@@ -115,14 +117,28 @@ def run_protocol(arch:str, # an architecture from list_models()
     rec = _record(run, proto, name=name, seed=seed, steps=epochs * spe, cpu_seconds=time.process_time() - c0,
                   wall_seconds=time.perf_counter() - t0)
     if reference is not None:
-        rec.update(flat_scores(evaluate_run(reference, run, split='all', out=run/'real_samples', overwrite=True, verbose=False), 'real_'))
+        real = evaluate_run(reference, run, split='all', out=run/'real_samples', overwrite=True, verbose=False)
+        rec.update(real_scored_at=real['scored_at'], **flat_scores(real, 'real_'), **flat_cis(real, 'real_'))
     Path(results).mkdir(parents=True, exist_ok=True)
     text = json.dumps(rec, indent=2, default=float)
     with atomic_write(rec_file) as f: f.write_text(text)
     return json.loads(text)
 
+# %% ../nbs/09a_experiments.ipynb #2edaf37f
+def compare_runs(run_a, # a run folder with test_metrics.json
+                 run_b, # another, scored on the same test images
+                 name:str='defect_dice', # a name of metrics.ci_names()
+                 n_boot:int=2000, seed:int=0) -> dict:
+    "B - A of `name` on the test images of two runs, with its paired 95 % interval and the share of resamples above zero"
+    rows = [json.loads((Path(r)/'test_metrics.json').read_text()).get('per_image') for r in (run_a, run_b)]
+    if any(r is None for r in rows): raise ValueError(f"{run_a if rows[0] is None else run_b}: its test_metrics.json has no per-image rows to compare")
+    (a, classes), (b, _) = (rows_counts(sorted(r, key=lambda o: o['image'])) for r in rows)
+    if sorted(o['image'] for o in rows[0]) != sorted(o['image'] for o in rows[1]): raise ValueError("the two runs were tested on different images")
+    return paired_bootstrap(a, b, classes, name, n_boot, seed)
+
 # %% ../nbs/09a_experiments.ipynb #b3101a38
-STUDY_COLS = flat_cols(keys=('defect_dice', 'precision', 'recall', 'fp_good')) + flat_cols('real_', keys=('defect_dice',)) + ['cpu_seconds', 'lr']
+STUDY_COLS = (flat_cols(keys=('defect_dice', 'precision', 'recall', 'fp_good', 'good_flagged')) + ['net_defect_dice']
+              + flat_cols('real_', keys=('defect_dice',)) + ['cpu_seconds', 'lr'])
 
 def study_records(folder:Path) -> pd.DataFrame:
     "Every record of a study (the <name>_s<seed>.json files), one row per run, with its configuration"
@@ -141,6 +157,7 @@ def study_table(folder:Path, # a folder of run_protocol records
     t = pd.concat({'mean': g[[c for c in cols if c in recs]].mean(), 'std': g[[c for c in cols if c in recs]].std(ddof=1)}, axis=1)
     t = t.swaplevel(axis=1)
     t[('params', '')], t[('gflops', '')], t[('seeds', '')] = g['params'].first(), g['gflops'].first(), g['seed'].nunique()
+    t[('scored_at', '')] = (recs['scored_at'].fillna('network') if 'scored_at' in recs else pd.Series('network', recs.index)).groupby(recs[by]).agg(lambda s: '/'.join(sorted(set(s))))
     return t.sort_values(('defect_dice', 'mean'), ascending=False)
 
 def format_study(table:pd.DataFrame, digits:int=3) -> pd.DataFrame:
