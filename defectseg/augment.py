@@ -4,7 +4,7 @@
 
 # %% ../nbs/02a_augment.ipynb #36e479b6
 from __future__ import annotations
-from .core import (ALL_CLASSES, MASK_DIRS, PREFIXES, MAX_COUNT, atomic_write, write_image, cli_errors, Interrupted,  # first: it imports fastai quietly
+from .core import (ALL_CLASSES, MASK_DIRS, PREFIXES, MAX_COUNT, atomic_write, file_hash, write_image, cli_errors, Interrupted,  # first: it imports fastai quietly
                             check_count, check_folder, check_number, check_output, check_seed)
 import math, random
 from pathlib import Path
@@ -500,7 +500,7 @@ def augment_dataset(input_dir,                 # the dataset root (MSD layout); 
         except (ValueError, OSError) as e:
             raise type(e)(f"{e}\n(stopped after {len(rows)} of {len(jobs)} images: {out} holds a partial result without a manifest; "
                           f"delete it before running again)") from e
-        rows.append(dict(file=job['name'], cls=job['cls'], split='train', seed=split_seed_used, source=job['source'],
+        rows.append(dict(file=job['name'], cls=job['cls'], split='train', seed=split_seed_used, source=job['source'], source_sha256=file_hash(root/job['source']),
                          source_split='train', stage=job['stage'], parent=job.get('parent', ''), operations=';'.join(ops), aug_seed=seed))
     df = pd.DataFrame(rows)
     with atomic_write(out/'split.csv') as tmp_csv: df.to_csv(tmp_csv, index=False)

@@ -13,7 +13,7 @@ from typing import Callable
 import cv2
 import numpy as np
 import pandas as pd
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 from fastcore.basics import listify
 from fastcore.meta import delegates
 from fastcore.script import call_parse
@@ -24,14 +24,15 @@ with warnings.catch_warnings():   # fastai's import warns that torch.jit.script 
     from fastai.data.block import DataBlock
     from fastai.data.transforms import Normalize, IntToFloatTensor
     from fastai.vision.data import ImageBlock, MaskBlock, imagenet_stats
-from .core import MAX_IMAGE_PIXELS, MAX_SEED, atomic_write, write_image, check_seed, check_folder, check_output
+from .core import MAX_IMAGE_PIXELS, MAX_SEED, atomic_write, file_hash, write_image, check_seed, check_folder, check_output
 
 # %% auto #0
 __all__ = ['SPLITS', 'MAX_MANIFEST_BYTES', 'make_tiny_dataset', 'mask_path', 'find_items', 'open_image', 'read_mask_file',
-           'image_size', 'resize_mask', 'load_mask', 'DatasetWarning', 'count_decodes', 'DatasetReport',
-           'check_dataset', 'read_split', 'save_split', 'get_split', 'read_image', 'load_image', 'default_cache_dir',
-           'ResizeCache', 'MemoryCache', 'ReadImage', 'ReadMask', 'SplitLookup', 'defect_datablock', 'normalize_stats',
-           'input_tfms', 'fitting_cache', 'defect_dataloaders', 'dataset_check', 'defectseg_check']
+           'exif_orientation', 'upright_mask', 'image_size', 'resize_mask', 'load_mask', 'DatasetWarning',
+           'count_decodes', 'DatasetReport', 'check_dataset', 'read_split', 'save_split', 'get_split', 'read_image',
+           'load_image', 'default_cache_dir', 'ResizeCache', 'MemoryCache', 'ReadImage', 'ReadMask', 'SplitLookup',
+           'defect_datablock', 'normalize_stats', 'input_tfms', 'fitting_cache', 'defect_dataloaders', 'dataset_check',
+           'defectseg_check']
 
 # %% ../nbs/01_data.ipynb #3ae7aec3
 def _draw_defect(cls, shape, rng) -> np.ndarray:
@@ -135,24 +136,53 @@ def open_image(path) -> Image.Image:
     return im
 
 # %% ../nbs/01_data.ipynb #b7c6e3ef
-def _mask_array(path) -> tuple[np.ndarray, str]:
-    "The raw pixel values of a mask file (H, W) and its mode: palette indices, grey values, or the brightest channel of RGB"
+def _mask_array(path) -> tuple[np.ndarray, str, str]:
+    "The raw pixel values of a mask file (H, W), its mode and its format: palette indices, grey values, or the brightest channel of RGB"
     with open_image(path) as im:
         try: im.load()
         except (OSError, SyntaxError, ValueError) as e: raise ValueError(f"{path}: not a readable image ({type(e).__name__}: {e})") from None
         if im.mode in ('RGB', 'RGBA', 'CMYK', 'YCbCr', 'LAB', 'HSV'): a = np.asarray(im.convert('RGB')).max(-1)
         elif im.mode in ('LA', 'PA'): a = np.asarray(im)[..., 0]
         else: a = np.asarray(im)
-        return a, im.mode
+        return a, im.mode, f"{im.format}{' animation' if getattr(im, 'n_frames', 1) > 1 else ''}"
 
 def read_mask_file(path) -> np.ndarray:
     "The mask file at `path` as uint8 0/1 (H, W): palette indices or grey values, nonzero is defect; RGB: any colour"
     return (_mask_array(path)[0] != 0).astype(np.uint8)
 
+# %% ../nbs/01_data.ipynb #25f7970e
+_ORIENT_SWAPS = (5, 6, 7, 8)   # EXIF orientations that turn the image by 90 degrees
+_TURNS = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+          6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_90}   # as ImageOps.exif_transpose
+
+def exif_orientation(im:Image.Image) -> int:
+    "The EXIF orientation (1 to 8) of an opened image, read from its header without decoding; 1 when it has none"
+    exif = im.getexif() if im.format != 'PNG' or 'exif' in im.info else {}   # a PNG's getexif would decode it
+    return o if (o := exif.get(0x0112, 1)) in _TURNS else 1
+
+def _fit_mask(mask:np.ndarray, orientation:int, stored_hw:tuple) -> np.ndarray|None:
+    "`mask` upright: turned with its image when it has the stored pixels' size, as it is when it has the upright size; else None"
+    upright = stored_hw[::-1] if orientation in _ORIENT_SWAPS else tuple(stored_hw)
+    if mask.shape == tuple(stored_hw) and orientation != 1: return np.asarray(Image.fromarray(mask).transpose(_TURNS[orientation]))
+    return mask if mask.shape in (tuple(stored_hw), upright) else None
+
+def upright_mask(mask:np.ndarray, # 0/1 uint8 (H, W), as read from the mask file
+                 image_path, # its image
+                ) -> np.ndarray:
+    "`mask` aligned with its image as `read_image` shows it (upright); a ValueError when neither size fits"
+    with open_image(image_path) as im: o, (w, h) = exif_orientation(im), im.size
+    if (res := _fit_mask(mask, o, (h, w))) is None: raise ValueError(_size_mismatch(mask.shape, Path(image_path).name, o, (h, w)))
+    return res
+
+def _size_mismatch(mask_hw, image_name:str, orientation:int, stored_hw:tuple) -> str:
+    turned = f" ({stored_hw[0]}x{stored_hw[1]} upright)" if orientation in _ORIENT_SWAPS else ''
+    return f"mask is {mask_hw[1]}x{mask_hw[0]} but its image {image_name} is {stored_hw[1]}x{stored_hw[0]}{turned}"
+
+
 # %% ../nbs/01_data.ipynb #d7244baa
 def image_size(path) -> tuple:
-    "(height, width) of the image at `path`, from its header (no decoding)"
-    with open_image(path) as im: return im.size[1], im.size[0]
+    "(height, width) of the image at `path` as shown upright (its EXIF orientation applied), from its header (no decoding)"
+    with open_image(path) as im: w, h = im.size; return (w, h) if exif_orientation(im) in _ORIENT_SWAPS else (h, w)
 
 # %% ../nbs/01_data.ipynb #a4028112
 def resize_mask(mask:np.ndarray,   # 0/1 mask, (H, W)
@@ -171,9 +201,9 @@ def load_mask(image_path,          # an image in a class folder
               size:tuple|None=None,           # (h, w) to resize to (see resize_mask), or None for the mask's own size
               thresh:float=0.1,    # the fraction of a pixel's footprint that must be defect, when resizing
              ) -> np.ndarray:
-    "The 0/1 uint8 mask of the image at `image_path` (zeros for a `good` image)"
+    "The 0/1 uint8 mask of the image at `image_path`, upright as its image (zeros for a `good` image)"
     mp = mask_path(image_path)
-    mask = read_mask_file(mp) if mp is not None else np.zeros(image_size(image_path), np.uint8)
+    mask = upright_mask(read_mask_file(mp), image_path) if mp is not None else np.zeros(image_size(image_path), np.uint8)
     return mask if size is None else resize_mask(mask, size, thresh)
 
 # %% ../nbs/01_data.ipynb #9c10bbcb
@@ -201,9 +231,9 @@ def _decode(path:Path, full:bool=True):
 
 # %% ../nbs/01_data.ipynb #7016664f
 def _image_problem(path:Path, decode:bool, cache=None) -> tuple[str|None, tuple|None]:
-    "(problem or None, (h, w) or None) for the image at `path`, decoded once: into `cache` when given, else a JPEG at 1/8 scale unless `decode`"
+    "(problem or None, (EXIF orientation, stored (h, w)) or None) for the image at `path`, decoded once: into `cache` when given, else a JPEG at 1/8 scale unless `decode`"
     try:
-        with open_image(path) as im: w, h = im.size
+        with open_image(path) as im: w, h = im.size; o = exif_orientation(im)
     except (OSError, ValueError) as e:
         msg = str(e).removeprefix(f"{path}: ")
         return (msg.replace('not a readable image', 'unreadable image', 1) if msg.startswith('not a readable image') else msg), None
@@ -211,7 +241,7 @@ def _image_problem(path:Path, decode:bool, cache=None) -> tuple[str|None, tuple|
         if cache is None or decode: _decode(path, full=decode)
         if cache is not None: cache.image(path)   # the loader finds it there: not decoded again
     except Exception as e: return f"truncated or corrupt image ({getattr(e, 'why', e)})", None
-    return None, (h, w)
+    return None, (o, (h, w))
 
 # %% ../nbs/01_data.ipynb #fbb37223
 def _grey_share(raw:np.ndarray, mode:str) -> float:
@@ -220,17 +250,22 @@ def _grey_share(raw:np.ndarray, mode:str) -> float:
     top = float(raw.max())
     return float(((raw > 0.1 * top) & (raw < 0.9 * top)).mean())
 
-def _mask_problem(image:Path, mask:Path|None, cls:str, img_hw:tuple, cache=None) -> tuple[Path, str]|None:
+_MASK_FORMATS = ('PNG', 'BMP')   # lossless: a JPEG's compression noise would count as defect
+
+def _mask_problem(image:Path, mask:Path|None, cls:str, geometry:tuple, cache=None) -> tuple[Path, str]|None:
     "(file, problem) for the mask of a defect image, or None when it is fine (and then kept in `cache`, when given)"
     if mask is None: return image, f"missing mask (expected {MASK_DIRS[cls]}/{image.stem}.png)"
-    try: raw, mode = _mask_array(mask)
+    try: raw, mode, fmt = _mask_array(mask)
     except Exception as e:
         msg = str(e).removeprefix(f"{mask}: ")
         return mask, f"unreadable or truncated mask ({msg.removeprefix('not a readable image (').removesuffix(')') if msg.startswith('not a readable image (') else msg})"
-    if raw.shape[:2] != img_hw: return mask, f"mask is {raw.shape[1]}x{raw.shape[0]} but its image {image.name} is {img_hw[1]}x{img_hw[0]}"
+    if fmt not in _MASK_FORMATS:
+        why = 'lossy: its compression noise counts as defect' if fmt.split()[0] in ('JPEG', 'MPO', 'WEBP', 'JPEG2000') else 'not a plain lossless mask'
+        return mask, f"mask saved as {fmt} ({why}); save it as PNG"
+    if (upright := _fit_mask((raw != 0).astype(np.uint8), *geometry)) is None: return mask, _size_mismatch(raw.shape, image.name, *geometry)
     if (g := _grey_share(raw, mode)) > 0.05: return mask, f"not a binary mask: {g:.0%} of its pixels are grey (between 10% and 90% of its brightest value)"
     if not raw.any(): return mask, f"empty mask: the {cls} image {image.name} has no defect pixel"
-    if cache is not None: cache.keep_mask(image, (raw != 0).astype(np.uint8))
+    if cache is not None: cache.keep_mask(image, upright)
     return None
 
 # %% ../nbs/01_data.ipynb #561ab56c
@@ -273,7 +308,7 @@ def _duplicates(items:pd.DataFrame, root:Path) -> dict:
 # %% ../nbs/01_data.ipynb #ee0c8310
 class DatasetReport:
     "The result of `check_dataset`: usable `items`, every `problems` (file, problem), the `skipped` images, the `cache` it filled"
-    def __init__(self, root:Path, items:pd.DataFrame, problems:list, skipped:list, cache=None):
+    def __init__(self, root:Path, items:pd.DataFrame, problems:list, skipped:list, cache:MemoryCache|ResizeCache|None=None):
         self.root, self.items, self.problems, self.skipped, self.cache = root, items, problems, skipped, cache
 
     @property
@@ -307,8 +342,8 @@ def check_dataset(base_path,            # the dataset root: class folders and ma
                   strict:bool=False,    # raise a ValueError listing every problem, instead of skipping
                   decode:bool=False,    # decode every image in full (slow), not only those whose end looks wrong
                   progress:bool|None=None,  # show a progress bar (default: for more than 200 images)
-                  cache=None,           # a MemoryCache or ResizeCache: each image and mask is decoded once, into it
-                  only=None,            # the images to examine (e.g. one split); the others are listed, not opened
+                  cache:MemoryCache|ResizeCache|None=None,           # a MemoryCache or ResizeCache: each image and mask is decoded once, into it
+                  only:list|None=None,            # the images to examine (e.g. one split); the others are listed, not opened
                  ) -> DatasetReport:
     "Check every image, mask and file under `base_path` (or those in `only`); skip (or in `strict` mode refuse) the bad ones"
     root = check_folder(base_path, '--base_path')
@@ -322,9 +357,9 @@ def check_dataset(base_path,            # the dataset root: class folders and ma
     show = progress if progress is not None else len(rows) > 200
     for img, mask, cls in (progress_bar(rows, leave=False) if show else rows):
         if img in dups: problems.append((img, dups[img])); bad.add(img); continue
-        problem, hw = _image_problem(img, decode, cache)
+        problem, geometry = _image_problem(img, decode, cache)
         if problem: problems.append((img, problem)); bad.add(img); continue
-        if cls != 'good' and (mp := _mask_problem(img, mask, cls, hw, cache)):
+        if cls != 'good' and (mp := _mask_problem(img, mask, cls, geometry, cache)):
             problems.append(mp); bad.add(img)
     report = DatasetReport(root, items[~items.image.isin(bad)].reset_index(drop=True), problems, sorted(bad), cache)
     if strict: report.refuse()
@@ -449,8 +484,6 @@ def get_split(base_path,                # the dataset root
     return _typed(res.sort_values('file').reset_index(drop=True))
 
 # %% ../nbs/01_data.ipynb #9985fc40
-_ORIENT_SWAPS = (5, 6, 7, 8)   # EXIF orientations that turn the image by 90 degrees
-
 def _as_rgb(im:Image.Image) -> np.ndarray:
     "The pixels of a PIL image as uint8 RGB (H, W, 3), 16-bit and 32-bit grey scaled to 8 bit"
     if im.mode.startswith('I;16') or im.mode == 'I':
@@ -462,14 +495,16 @@ def _as_rgb(im:Image.Image) -> np.ndarray:
 def _array_to_rgb(a:np.ndarray) -> np.ndarray:
     "A numpy image as uint8 RGB (H, W, 3)"
     if a.ndim == 3 and a.shape[-1] == 1: a = a[..., 0]
-    if not (a.ndim == 2 or (a.ndim == 3 and a.shape[-1] in (3, 4))):
-        raise ValueError(f"an image array must be (H, W), (H, W, 1), (H, W, 3) or (H, W, 4), got shape {a.shape}")
+    if not (a.ndim == 2 or (a.ndim == 3 and a.shape[-1] in (3, 4))) or a.size == 0:
+        raise ValueError(f"an image array must be (H, W), (H, W, 1), (H, W, 3) or (H, W, 4) with at least one pixel, got shape {a.shape}")
+    if a.shape[0] * a.shape[1] > MAX_IMAGE_PIXELS:
+        raise ValueError(f"an image array of {a.shape[1]}x{a.shape[0]} is over the limit of {MAX_IMAGE_PIXELS/1e6:g} million pixels")
     if a.dtype == np.bool_: a = a.astype(np.uint8) * 255
     elif a.dtype == np.uint16: a = np.clip(a.astype(np.float32) / 257. + 0.5, 0, 255).astype(np.uint8)
     elif np.issubdtype(a.dtype, np.floating):
-        if a.size and (np.nanmin(a) < 0 or np.nanmax(a) > 1):
-            raise ValueError(f"a float image array must hold values in [0, 1], got {np.nanmin(a):g} to {np.nanmax(a):g}")
-        a = np.clip(np.nan_to_num(a) * 255 + 0.5, 0, 255).astype(np.uint8)
+        if not np.isfinite(a).all(): raise ValueError("a float image array must be finite: it holds NaN or infinite values")
+        if a.min() < 0 or a.max() > 1: raise ValueError(f"a float image array must hold values in [0, 1], got {a.min():g} to {a.max():g}")
+        a = np.clip(a.astype(np.float32) * 255 + 0.5, 0, 255).astype(np.uint8)
     elif a.dtype != np.uint8: raise ValueError(f"an image array must be uint8, uint16, bool or float, got {a.dtype}")
     if a.ndim == 2: a = np.repeat(a[..., None], 3, axis=-1)
     return np.ascontiguousarray(a[..., :3])
@@ -487,6 +522,7 @@ def read_image(image,               # a path, a PIL image or a numpy array
         return rgb, orig
     if isinstance(image, Image.Image):
         im, path = image, None
+        if im.size[0] * im.size[1] == 0: raise ValueError(f"the image is {im.size[0]}x{im.size[1]}: it has no pixel")
         if im.size[0] * im.size[1] > MAX_IMAGE_PIXELS: raise ValueError(f"the image is {im.size[0]}x{im.size[1]}, over the limit of {MAX_IMAGE_PIXELS/1e6:g} million pixels")
     elif isinstance(image, (str, Path)):
         path = Path(image)
@@ -494,12 +530,12 @@ def read_image(image,               # a path, a PIL image or a numpy array
         im = open_image(path)
     else: raise ValueError(f"expected an image path, a PIL image or a numpy array, got {type(image).__name__}")
     try:
-        turned = im.getexif().get(0x0112, 1) in _ORIENT_SWAPS
+        orientation = exif_orientation(im); turned = orientation in _ORIENT_SWAPS
         w, h = im.size
         orig = (w, h) if turned else (h, w)
         if size is not None and draft and im.format == 'JPEG' and path is not None:
             im.draft('RGB', (size[0], size[1]) if turned else (size[1], size[0]))
-        im = ImageOps.exif_transpose(im)
+        if orientation != 1: im = im.transpose(_TURNS[orientation])
         im = Image.fromarray(_as_rgb(im)) if im.mode.startswith('I') or im.mode == 'F' else im.convert('RGB')
         if size is not None and im.size != (size[1], size[0]): im = im.resize((size[1], size[0]), Image.BILINEAR)
         return np.asarray(im), orig
@@ -626,9 +662,8 @@ class MemoryCache:
     def full_mask(self, image) -> np.ndarray:
         "The 0/1 mask at its own size (zeros of the image's size for a good image): kept bit-packed with `full_masks`, else read"
         p = Path(image); mp = mask_path(p)
-        if mp is None: return np.zeros(image_size(p), np.uint8)
-        if not self.full_masks: return read_mask_file(mp)
-        bits, shape = self._get(self.full, (p, _stamp(mp)), lambda: _packed(read_mask_file(mp)))
+        if mp is None or not self.full_masks: return load_mask(p)
+        bits, shape = self._get(self.full, (p, _stamp(mp)), lambda: _packed(load_mask(p)))
         return np.unpackbits(bits, count=shape[0] * shape[1]).reshape(shape)
 
     def __repr__(self): return f"MemoryCache({self.size[0]}x{self.size[1]}, {len(self.images)} images)"
@@ -699,13 +734,33 @@ def _report_of(source, strict:bool) -> DatasetReport:
     if strict: source.refuse()
     return source
 
+def _held_out(root:Path, split:pd.DataFrame) -> dict:
+    "{SHA-256: file} of the validation and test images of `split`"
+    return {file_hash(root/f): f for f, s in zip(split.file, split.split) if s != 'train'}
+
+def _leaks(extra:DatasetReport, held:dict) -> list:
+    "(file, held-out file) for each image of `extra` that is, or (by its manifest's `source_sha256`) was made from, a held-out image"
+    res = [(p, held[h]) for p in extra.items.image if (h := file_hash(p)) in held]
+    if (mpath := extra.root/'split.csv').is_file():
+        made = pd.read_csv(io.StringIO(_manifest_text(mpath)), dtype=str, keep_default_na=False)
+        if {'file', 'source_sha256'} <= set(made.columns): res += [(extra.root/f, held[h]) for f, h in zip(made.file, made.source_sha256) if h in held]
+    return res
+
+def _refuse_leaks(extra:DatasetReport, report:DatasetReport, split:pd.DataFrame, held:dict):
+    "Refuse an extra training root holding validation or test images of `report`, or images made from them"
+    if extra.root == report.root: raise ValueError(f"--extra_train {extra.root}: is the dataset itself: its images would leak into valid and test")
+    if leaks := _leaks(extra, held):
+        named = ', '.join(f"{extra._rel(f)} ({held_f})" for f, held_f in leaks[:5]) + (' ...' if len(leaks) > 5 else '')
+        raise ValueError(f"--extra_train {extra.root}: {len(leaks)} images are, or were made from, validation or test images of {report.root} "
+                         f"(by content; an augmentation of another split?): {named}")
+
 def defect_dataloaders(source,                  # the dataset root, or its DatasetReport from check_dataset (not scanned again)
                        img_size=DEFAULT_SIZE,   # (h, w) of the images and masks
                        bs:int=8,                # batch size
                        seed:int=42,             # the split seed (see get_split)
                        manifest:str|None=None,           # the split manifest (default <root>/split.csv)
                        extra_train=(),          # more roots (or their reports) in the same layout whose images join train only
-                       cache=None,              # True (default cache folder), a folder, a ResizeCache or MemoryCache; None: the report's own
+                       cache:bool|str|ResizeCache|MemoryCache|None=None,              # True (default cache folder), a folder, a ResizeCache or MemoryCache; None: the report's own
                        num_workers:int=0,       # DataLoader worker processes
                        item_tfms:list|None=None,          # applied after the resize
                        batch_tfms:list|None=None,         # applied before the normalisation
@@ -722,9 +777,10 @@ def defect_dataloaders(source,                  # the dataset root, or its Datas
     report = _report_of(source, strict)
     split = get_split(report.root, seed=seed, manifest=manifest, items=report.items, valid_pct=valid_pct, test_pct=test_pct)
     split_of = {report.root/f: s for f, s in zip(split.file, split.split)}
+    held = _held_out(report.root, split) if listify(extra_train) else {}
     for extra in listify(extra_train):
         extra_report = _report_of(extra, strict)
-        if extra_report.root == report.root: raise ValueError(f"extra_train root {extra} is the dataset itself: its images would leak into valid and test")
+        _refuse_leaks(extra_report, report, split, held)
         split_of.update({p: 'train' for p in extra_report.items.image})
     counts = {s: sum(v == s for v in split_of.values()) for s in SPLITS}
     if counts['train'] < bs: raise ValueError(f"{report.root}: the train split has {counts['train']} images, fewer than bs={bs} (fastai drops the last partial training batch)")
