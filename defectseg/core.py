@@ -30,7 +30,7 @@ __all__ = ['CLASSES', 'ALL_CLASSES', 'CODES', 'MASK_DIRS', 'PREFIXES', 'IMG_EXTS
            'check_threshold', 'check_seed', 'check_count', 'check_side', 'check_batch_size', 'check_choice',
            'check_precision', 'resolve_precision', 'accepted_precisions', 'Interrupted', 'cli_errors', 'defectseg_info',
            'check_folder', 'check_regular_file', 'dataset_root_of', 'check_output', 'atomic_write', 'file_hash',
-           'write_image', 'import_graph', 'import_cycle']
+           'cli_none', 'os_errors', 'write_image', 'import_graph', 'import_cycle']
 
 # %% ../nbs/00_core.ipynb #c81785a3
 CLASSES = ('oil', 'scratch', 'stain')          # the defect classes, in the order used by every table
@@ -289,6 +289,9 @@ def atomic_write(path):
     try:
         yield tmp
         os.replace(tmp, path)
+    except OSError as e:   # name the file the user asked for, never the hidden temporary one
+        err = type(e)(f"{path}: cannot be written ({e.strerror or str(e).replace(str(tmp), str(path))})"); err.errno = e.errno
+        raise err from None
     finally:
         if tmp.exists(): tmp.unlink()
 
@@ -299,6 +302,19 @@ def file_hash(path) -> str:
     with open(path, 'rb') as f:
         for chunk in iter(lambda: f.read(1 << 20), b''): h.update(chunk)
     return h.hexdigest()
+
+# %% ../nbs/00_core.ipynb #2c385751
+def cli_none(value):
+    "A command-line value, or None where it is None or the text 'None' (as a help that offers None promises)"
+    return None if value is None or (isinstance(value, str) and value.strip() == 'None') else value
+
+@contextlib.contextmanager
+def os_errors(flag:str, path):
+    "Turn an OSError inside the block into one line naming `flag` and the `path` the user gave"
+    try: yield
+    except OSError as e:
+        err = type(e)(f"{flag} {path}: {str(e).removeprefix('[Errno ' + str(e.errno) + '] ') if e.errno else e}"); err.errno = e.errno
+        raise err from None
 
 # %% ../nbs/00_core.ipynb #797ad3e0
 def write_image(path, # the file to write; its suffix picks the format (.png, .jpg, ...)
