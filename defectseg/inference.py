@@ -15,16 +15,17 @@ import torch
 import torch.nn as nn
 from fastcore.basics import patch
 from fastcore.meta import delegates
-from fastcore.script import call_parse
+from fastcore.script import call_parse, Param
 from fastprogress.fastprogress import progress_bar
 from fastai.torch_core import TensorImage
 from .data import read_image, input_tfms
 from .run import Run
 from .engines import make_engine, cpu_threads
+from .training import int_or_None
 
 # %% auto #0
 __all__ = ['tile_grid', 'blend_window', 'Predictor', 'overlay', 'StageTimes', 'predict_many', 'find_images', 'output_paths',
-           'infer', 'defectseg_infer']
+           'infer', 'float_or_None', 'defectseg_infer']
 
 # %% ../nbs/07_inference.ipynb #18faa64e
 def tile_grid(size,              # (H, W) of the image
@@ -321,7 +322,7 @@ def infer(image:str|None=None, # an image file, a folder of images or a glob pat
           precision:str='auto', # auto, fp32, bf16 or fp16
           backend:str='auto', # auto (the fastest engine installed), torch, onnx or openvino
           batch_size:int|None=None, # images per forward pass; None: 8 (not with --tiled)
-          overlays:bool=True, # write an overlay beside each mask; False: masks only, the fastest
+          masks_only:bool=False, # write the masks only, no overlays: the fastest
           overwrite:bool=False, # replace existing outputs (never an input image)
           progress:bool=True, # a progress bar for several images
           predictor:Predictor|None=None, # reuse a loaded predictor instead of loading ckpt
@@ -339,7 +340,7 @@ def infer(image:str|None=None, # an image file, a folder of images or a glob pat
     try: pairs[0][0].parent.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise OSError(f"--out {out}: cannot create the folder ({e.strerror or e})") from None
     times = StageTimes() if times is None else times
-    return _write_all(predictor, images, dict(zip(images, pairs)), out, batch_size, threshold, tiled, overlays, progress, times)
+    return _write_all(predictor, images, dict(zip(images, pairs)), out, batch_size, threshold, tiled, not masks_only, progress, times)
 
 # %% ../nbs/07_inference.ipynb #0d787daa
 def _write_all(predictor, images, paths, out, batch_size, threshold, tiled, overlays, progress, times) -> tuple:
@@ -354,14 +355,21 @@ def _write_all(predictor, images, paths, out, batch_size, threshold, tiled, over
     return sorted(written), skipped
 
 # %% ../nbs/07_inference.ipynb #9d0b3154
+def float_or_None(v:str) -> float|None:
+    "A command-line number, or None for the text 'None'"
+    return None if v == 'None' else float(v)
+
+_THRESHOLD = Param("probability above which a pixel is defect; None: the run's", float_or_None)
+_BATCH_SIZE = Param("images per forward pass; None: 8 (not with --tiled)", int_or_None)
+
 @call_parse
 @cli_errors
 @delegates(infer, but=['progress', 'predictor', 'times'])
-def defectseg_infer(**kwargs):
+def defectseg_infer(threshold:_THRESHOLD=None, batch_size:_BATCH_SIZE=None, **kwargs):
     "Predict defect masks: write a 0/255 mask and an overlay (tinted defects, outlines) for each image"
     times, start = StageTimes(), time.perf_counter()
-    written, skipped = infer(**kwargs, times=times)
-    what = 'overlays and masks' if kwargs.get('overlays', True) else 'masks'
+    written, skipped = infer(threshold=threshold, batch_size=batch_size, **kwargs, times=times)
+    what = 'masks' if kwargs.get('masks_only') else 'overlays and masks'
     for img, err in skipped: print(f"defectseg_infer: skipped {err}", file=sys.stderr)
     print(f"wrote {len(written)} {what}" + (f" to {written[0].parent}" if len(written) > 1 else f": {written[0]}" if written else '')
           + (f"; skipped {len(skipped)} unreadable images" if skipped else ''))
