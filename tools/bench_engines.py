@@ -80,7 +80,7 @@ def measure(name:str, run:Run, backend:str, precision:str, photo:Path, small:Pat
     for overlays in (False, True) if with_overlays else (False,):
         times, out = StageTimes(), work/'out'/f'{name}-{backend}-{precision}-{overlays}'
         t = time.perf_counter()
-        written, _ = infer(folder, predictor=busy, out=out, overlays=overlays, progress=False, times=times)
+        written, _ = infer(folder, predictor=busy, out=out, masks_only=not overlays, progress=False, times=times)
         rates[overlays] = (len(written) / (time.perf_counter() - t), times.shares())
         shutil.rmtree(out)
     return dict(model=name, engine=backend, precision=pred.precision, first_prediction_s=first_s,
