@@ -4,7 +4,7 @@
 
 # %% ../nbs/02a_augment.ipynb #36e479b6
 from __future__ import annotations
-from .core import (ALL_CLASSES, MASK_DIRS, PREFIXES, MAX_COUNT, atomic_write, file_hash, write_image, cli_errors, Interrupted,  # first: it imports fastai quietly
+from .core import (ALL_CLASSES, MASK_DIRS, PREFIXES, MAX_COUNT, atomic_write, file_hash, write_image, cli_errors, cli_none, os_errors, Interrupted,  # first: it imports fastai quietly
                             check_count, check_folder, check_number, check_output, check_seed)
 import math, random
 from pathlib import Path
@@ -364,7 +364,8 @@ def train_sources(input_dir, split_seed: int=42, manifest:str|Path|None=None) ->
     from defectseg.data import get_split
     root = Path(input_dir).expanduser()
     if not root.is_dir(): raise FileNotFoundError(f"--input_dir {root}: no such folder")
-    mpath = Path(manifest) if manifest is not None else root/'split.csv'
+    manifest = Path(manifest).expanduser() if manifest is not None else None
+    mpath = manifest if manifest is not None else root/'split.csv'
     if not mpath.exists(): warnings.warn(f"no split manifest at {mpath}: using the split of seed {split_seed} without saving it; "
                                          f"run `defectseg_check --base_path {root}` to save it for training")
     split = get_split(root, seed=split_seed, manifest=manifest, write=False)
@@ -498,8 +499,10 @@ def augment_dataset(input_dir,                 # the dataset root (MSD layout); 
         except KeyboardInterrupt:
             raise Interrupted(f"stopped after {len(rows)} of {len(jobs)} images: {out} holds a partial result without a manifest; delete it before running again") from None
         except (ValueError, OSError) as e:
-            raise type(e)(f"{e}\n(stopped after {len(rows)} of {len(jobs)} images: {out} holds a partial result without a manifest; "
-                          f"delete it before running again)") from e
+            err = type(e)(f"{e}; stopped after {len(rows)} of {len(jobs)} images: {out} holds a partial result without a manifest, "
+                          f"delete it before running again")
+            if isinstance(e, OSError): err.errno = e.errno
+            raise err from e
         rows.append(dict(file=job['name'], cls=job['cls'], split='train', seed=split_seed_used, source=job['source'], source_sha256=file_hash(root/job['source']),
                          source_split='train', stage=job['stage'], parent=job.get('parent', ''), operations=';'.join(ops), aug_seed=seed))
     df = pd.DataFrame(rows)
@@ -522,7 +525,9 @@ def defectseg_augment(input_dir: str|None=None,    # the dataset root (MSD layou
                       manifest: str|None=None,     # the split manifest (default <input_dir>/split.csv)
                      ):
     "Write augmented copies of a dataset's training images (never validation or test ones) to a new folder"
-    df = augment_dataset(input_dir, out_dir, counts, multi_stage, target_count, basic_aug_ratio, augs, p,
-                         seed=seed, split_seed=split_seed, manifest=manifest)
-    print(f"wrote {len(df)} images to {Path(out_dir).resolve()} (manifest split.csv):")
+    input_dir, out_dir, manifest = cli_none(input_dir), cli_none(out_dir), cli_none(manifest)
+    with os_errors('--out_dir', out_dir):
+        df = augment_dataset(input_dir, out_dir, counts, multi_stage, target_count, basic_aug_ratio, augs, p,
+                             seed=seed, split_seed=split_seed, manifest=manifest)
+    print(f"wrote {len(df)} images to {Path(out_dir).expanduser().resolve()} (manifest split.csv):")
     print(df.groupby(['stage', 'cls']).size().to_string())

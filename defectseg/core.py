@@ -313,6 +313,7 @@ def os_errors(flag:str, path):
     "Turn an OSError inside the block into one line naming `flag` and the `path` the user gave"
     try: yield
     except OSError as e:
+        if e.errno is None: raise   # a message of our own already names what it is about
         err = type(e)(f"{flag} {path}: {str(e).removeprefix('[Errno ' + str(e.errno) + '] ') if e.errno else e}"); err.errno = e.errno
         raise err from None
 

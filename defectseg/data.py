@@ -24,7 +24,7 @@ with warnings.catch_warnings():   # fastai's import warns that torch.jit.script 
     from fastai.data.block import DataBlock
     from fastai.data.transforms import Normalize, IntToFloatTensor
     from fastai.vision.data import ImageBlock, MaskBlock, imagenet_stats
-from .core import MAX_IMAGE_PIXELS, MAX_SEED, atomic_write, file_hash, write_image, check_seed, check_folder, check_output
+from .core import MAX_IMAGE_PIXELS, MAX_SEED, atomic_write, file_hash, write_image, check_seed, check_folder, check_output, cli_none
 
 # %% auto #0
 __all__ = ['SPLITS', 'MAX_MANIFEST_BYTES', 'make_tiny_dataset', 'mask_path', 'find_items', 'open_image', 'read_mask_file',
@@ -812,6 +812,7 @@ def dataset_check(base_path:str|None=None, # the dataset root (required)
                   decode:bool=False, # decode every image in full (slow) to find corrupt ones
                  ) -> tuple[str, bool]:
     "The report `defectseg_check` prints, and whether it passes (no problem, or any number when not `strict`)"
+    base_path, manifest = cli_none(base_path), cli_none(manifest)
     if base_path is None: raise ValueError("--base_path is required (the dataset root)")
     seed = check_seed(seed)
     with warnings.catch_warnings():

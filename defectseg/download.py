@@ -4,7 +4,7 @@
 
 # %% ../nbs/01a_download.ipynb #09bda21f
 from __future__ import annotations
-from .core import ALL_CLASSES, MASK_DIRS, cli_errors, check_output, check_regular_file, check_seed  # first: it imports fastai quietly
+from .core import ALL_CLASSES, MASK_DIRS, cli_errors, cli_none, os_errors, check_output, check_regular_file, check_seed  # first: it imports fastai quietly
 import contextlib, hashlib, json, os, re, shutil, stat, zipfile, zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -243,4 +243,5 @@ def _source(archive, out:Path, dataset:str):
 @delegates(download)
 def defectseg_download(**kwargs):
     "Download the MSD dataset from Kaggle (or unpack --archive), check it, write its split and print the next command"
-    print(download(**kwargs))
+    kwargs = {k: cli_none(v) if k == 'archive' else v for k, v in kwargs.items()}   # as the help offers
+    with os_errors('--out', kwargs.get('out', 'data/msd')): print(download(**kwargs))

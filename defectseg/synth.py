@@ -5,7 +5,7 @@
 # %% ../nbs/02_synth.ipynb #7f8a1d60
 from __future__ import annotations
 from .core import (CLASSES, ALL_CLASSES, MASK_DIRS, PREFIXES, IMG_EXTS, MAX_COUNT, MAX_IMAGE_PIXELS, atomic_write, write_image,  # first: it imports fastai quietly and turns Ctrl-C during the imports into one line
-                            check_count, check_folder, check_int, check_output, check_seed, check_side, cli_errors, Interrupted)
+                            check_count, check_folder, check_int, check_output, check_seed, check_side, cli_errors, cli_none, os_errors, Interrupted)
 import math, os, sys, warnings
 from pathlib import Path
 import numpy as np, pandas as pd, cv2
@@ -507,7 +507,7 @@ def check_synth_args(out, n=400, good=20, width=1920, height=1080, seed=0, overw
     if n + good == 0: raise ValueError("--n 0 and --good 0: nothing to write")
     if 3 * n + good > MAX_COUNT: raise ValueError(f"--n {n} and --good {good}: {3 * n + good:,} images, over the limit of {MAX_COUNT:,} in one call")
     if width < height: raise ValueError(f"--width {width} < --height {height}: the photographs are landscape, like the real 1920x1080 ones")
-    out = Path(out)
+    out = Path(out).expanduser()
     if out.exists() and not out.is_dir(): raise ValueError(f"--out {out}: is a file, not a folder")
     check_output(out, '--out', allow_root=True)   # a dataset of its own (rewritten with overwrite), never one inside another
     if out.is_dir() and any(out.iterdir()) and not overwrite:
@@ -534,7 +534,7 @@ def make_synth(out,                   # the folder to write; created, and it mus
               ) -> Path:
     "Write a synthetic MSD-like dataset to `out` and return its path"
     check_synth_args(out, n, good, width, height, seed, overwrite, quality, workers)
-    out, files = Path(out), synth_files(n, good)
+    out, files = Path(out).expanduser(), synth_files(n, good)
     ours = {p for _, _, img, mask in files for p in (img, mask) if p is not None}
     if out.is_dir():
         others = [p for d in {p.parent for p in ours} if (out / d).is_dir() for p in (out / d).iterdir() if p.relative_to(out) not in ours]
@@ -844,9 +844,12 @@ def defectseg_synth(out:str='data/synth',  # the folder to write; it must be emp
                     backgrounds:str|None=None,  # a folder of photographs of phones: paint the defects on their screens instead
                    ):
     "Write a synthetic MSD-like dataset: phones with oil, scratch and stain defects, and their masks"
-    if backgrounds is not None:
-        df = synth_on_backgrounds(backgrounds, out, n=n, seed=seed, quality=quality)
+    if (backgrounds := cli_none(backgrounds)) is not None:
+        given = [f"--{k}" for k, v, default in (('good', good, 20), ('width', width, 1920), ('height', height, 1080),
+                                                ('overwrite', overwrite, False), ('workers', workers, 1)) if v != default]
+        if given: raise ValueError(f"{', '.join(given)}: not with --backgrounds (the photographs set the size; the folder must be new)")
+        with os_errors('--out', out): df = synth_on_backgrounds(backgrounds, out, n=n, seed=seed, quality=quality)
         print(f"wrote {len(df)} images painted on {df.background.nunique()} photographs of {backgrounds} to {out}"); return
-    path = make_synth(out, n=n, good=good, width=width, height=height, seed=seed, overwrite=overwrite, quality=quality,
+    with os_errors('--out', out): path = make_synth(out, n=n, good=good, width=width, height=height, seed=seed, overwrite=overwrite, quality=quality,
                       workers=workers, progress=not quiet)
     print(f"wrote {3 * n} defect images and {good} good ones, {width}x{height}, to {path}")
