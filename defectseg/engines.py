@@ -170,7 +170,7 @@ class TorchEngine:
     @torch.inference_mode()
     def __call__(self, x:torch.Tensor) -> torch.Tensor:
         "float32 logits (B, 1, h, w) of a normalised batch `x` (B, 3, h, w) on the engine's device"
-        if self.channels_last: x = x.contiguous(memory_format=torch.channels_last)
+        x = x.contiguous(memory_format=torch.channels_last if self.channels_last else torch.contiguous_format)   # the model's own layout
         dtype = AUTOCAST_DTYPES[self.precision]
         with torch.autocast(self.device.type, dtype=dtype, enabled=dtype is not None): return self.model(x).float()
 
