@@ -48,13 +48,14 @@ def make_runs(work:Path, size:tuple) -> dict:
     return {'rtseg': Run(rt), 'unet64': Run(unet)}
 
 def make_photos(work:Path, n:int, shape:tuple) -> tuple:
-    "(one 1080p JPEG, a folder of `n` of them, a folder of 8): synthetic phone photographs, quality 90"
-    folder, eight = work/'photos', work/'photos8'; folder.mkdir(); eight.mkdir()
+    "(one 1080p JPEG, a folder of `n` of them, a folder of 4): synthetic phone photographs, quality 90"
+    folder, eight, four = work/'photos', work/'photos8', work/'photos4'; folder.mkdir(); eight.mkdir(); four.mkdir()
     for i in range(8):
         cls = ('oil', 'scratch', 'stain', 'good')[i % 4]
         Image.fromarray(synth_image(np.random.default_rng(i), cls, width=shape[1], height=shape[0])[0]).save(eight/f'p{i:03d}.jpg', quality=90)
     for i in range(n): shutil.copy(eight/f'p{i % 8:03d}.jpg', folder/f'p{i:03d}.jpg')
-    return eight/'p000.jpg', folder, eight
+    for i in range(4): shutil.copy(eight/f'p{i:03d}.jpg', four/f'p{i:03d}.jpg')
+    return eight/'p000.jpg', folder, four
 
 def seed_path(model, path, size) -> np.ndarray:
     "The original project's path: PIL decode, resize, fp32 eager network, sigmoid, threshold"
@@ -75,7 +76,7 @@ def measure(name:str, run:Run, backend:str, precision:str, photo:Path, small:Pat
     latency = timed(lambda: pred.predict(photo), reps)       # 1080p JPEG in, full-size 0/1 mask out
     at_size = timed(lambda: pred.predict(small), reps)        # a JPEG of the network's size: the network plus the least around it
     busy = Predictor.from_run(run, backend=backend, precision=precision, spin=False)   # as defectseg_infer builds it for a folder
-    busy.probs([np.zeros((*busy.size, 3), np.uint8)] * 8)   # compiled for batches of 8 before the clock starts
+    busy.probs([np.zeros((*busy.size, 3), np.uint8)] * min(8, len(list(folder.iterdir()))))   # compiled for the folder's batches first
     rates = {}
     for overlays in (False, True) if with_overlays else (False,):
         times, out = StageTimes(), work/'out'/f'{name}-{backend}-{precision}-{overlays}'
@@ -106,13 +107,13 @@ def main():
     work = Path(tempfile.mkdtemp(prefix='defectseg_bench_engines_'))
     try:
         runs = make_runs(work, size)
-        photo, folder, eight = make_photos(work, n_folder, shape)
+        photo, folder, four = make_photos(work, n_folder, shape)
         small = work/'small.jpg'; Image.open(photo).resize((size[1], size[0]), Image.BILINEAR).save(small, quality=90)
         rows = []
         for name, run in runs.items():
             big = name == 'unet64' and not args.quick
             for backend, precision in combos():
-                rows.append(measure(name, run, backend, precision, photo, small, eight if big else folder, work, 3 if big else reps, not big))
+                rows.append(measure(name, run, backend, precision, photo, small, four if big else folder, work, 3 if big else reps, not big))
                 print(json.dumps(rows[-1]), flush=True)
         unet = runs['unet64'].model()
         seed_ms = statistics.median(timed(lambda: seed_path(unet, small, size), 3 if not args.quick else 1))
