@@ -342,7 +342,7 @@ def train(base_path:str|DatasetReport|None=None, # the dataset root (oil/, scrat
                augs=augs, aug_p_img=aug_p_img, aug_p=aug_p, channels_last=channels_last, run_name=run_name)
     if resume: cfg, state = _resumed_config(run, cfg)
     size = (cfg['img_h'], cfg['img_w'])   # the scan decodes each image once, at this size, for the loader
-    report, extras = check_train_inputs(run, cfg['base_path'], cfg['extra_train'], cfg['manifest'], resume, ResizeCache(size) if cache else MemoryCache(size))
+    report, extras = check_train_inputs(run, cfg['base_path'], cfg['extra_train'], cfg['manifest'], resume, ResizeCache(size) if cache else MemoryCache(size, full_masks=True))
     if resume:   # the run's own split, on the same bytes: nothing is added to it
         _check_same_split(report, run); _check_same_data(report, run, cfg['base_path']); manifest = run/'split.csv'
         cfg['base_path'] = str(report.root)
