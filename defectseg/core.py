@@ -69,10 +69,18 @@ def _autocast_works(device_type: str, dtype) -> bool:
     except Exception: return False
 
 # %% ../nbs/00_core.ipynb #8c08c477
+def _cpu_flags() -> set|None:
+    "The CPU's feature flags from /proc/cpuinfo (Linux), or None where there is none"
+    try: text = Path('/proc/cpuinfo').read_text()
+    except OSError: return None
+    return {f for line in text.splitlines() if line.startswith('flags') for f in line.split(':', 1)[1].split()}
+
 def cpu_bf16_fast() -> bool:
-    "Whether this CPU has oneDNN's bf16 kernels (AVX-512 or AMX); elsewhere bf16 autocast runs, but emulated and slower than fp32"
-    try: return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    "Whether this CPU computes bf16 natively (AVX512-BF16 or AMX); elsewhere oneDNN emulates it, slower than fp32"
+    try: onednn = bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
     except Exception: return False
+    flags = _cpu_flags()
+    return onednn and (flags is None or bool(flags & {'avx512_bf16', 'amx_bf16'}))
 
 def default_device_type() -> str:
     "'cuda', 'mps' or 'cpu': the best device this machine has"
