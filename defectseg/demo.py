@@ -90,7 +90,7 @@ def check_demo_args(cfg:dict, # the demo's configuration (demo_config)
     inputs = dict(base_path=check_folder(base_path, '--base_path')) if base_path is not None else {}
     check_output(demo_dir, '--out_dir', **inputs)   # the demo folder is cleared: a dataset in it would go too
     if base_path is None: return demo_dir, None
-    return demo_dir, check_train_data(base_path, MemoryCache((cfg['img_h'], cfg['img_w'])))   # the one scan (and decode) of the user's dataset
+    return demo_dir, check_train_data(base_path, MemoryCache((cfg['img_h'], cfg['img_w']), full_masks=True))   # the one scan (and decode) of the user's dataset
 
 # %% ../nbs/09_demo.ipynb #f31d2e7e
 def predict_examples(run, # the run folder (or anything defectseg.run.Run reads)
@@ -155,7 +155,7 @@ def _demo_steps(cfg:dict, demo_dir:Path, report:DatasetReport|None, n_predict:in
             base_path = make_synth(demo_dir/'data', n=cfg['n_synth'], good=cfg['n_good'], width=cfg['synth_w'], height=cfg['synth_h'],
                                    seed=0, workers=max(1, min(8, (os.cpu_count() or 1) - 1)))
             print(f"{3 * cfg['n_synth'] + cfg['n_good']} images at {cfg['synth_w']}x{cfg['synth_h']} in {base_path}")
-        report = check_train_data(base_path, MemoryCache((cfg['img_h'], cfg['img_w'])))   # the one scan: training and evaluation take this report
+        report = check_train_data(base_path, MemoryCache((cfg['img_h'], cfg['img_w']), full_masks=True))   # the one scan: training and evaluation take this report
     base_path = report.root
     # a real dataset without a manifest gets its new split written in the demo folder, not into the dataset
     manifest = demo_dir/'data_split.csv' if not synthetic and not (base_path/'split.csv').exists() else None
