@@ -26,7 +26,7 @@ MONITOR = 'defect_dice' # the validation metric that picks the best model and dr
 
 def _write_failure(e:Exception) -> str|None:
     "Why a write failed, in words, if `e` is a failed write (an OSError, or torch's writer on a full disk); else None"
-    if isinstance(e, OSError): return e.strerror or str(e) or os.strerror(errno.EIO)
+    if isinstance(e, OSError): return e.strerror or (os.strerror(e.errno) if e.errno else str(e)) or os.strerror(errno.EIO)
     if isinstance(e, RuntimeError) and ('PytorchStreamWriter' in str(e) or 'inline_container' in str(e)): return 'the disk may be full'
     return None
 

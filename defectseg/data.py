@@ -29,10 +29,10 @@ from .core import MAX_IMAGE_PIXELS, MAX_SEED, atomic_write, file_hash, write_ima
 # %% auto #0
 __all__ = ['SPLITS', 'MAX_MANIFEST_BYTES', 'make_tiny_dataset', 'mask_path', 'find_items', 'open_image', 'read_mask_file',
            'exif_orientation', 'upright_mask', 'image_size', 'resize_mask', 'load_mask', 'DatasetWarning',
-           'count_decodes', 'DatasetReport', 'check_dataset', 'read_split', 'save_split', 'get_split', 'read_image',
-           'load_image', 'default_cache_dir', 'ResizeCache', 'MemoryCache', 'ReadImage', 'ReadMask', 'SplitLookup',
-           'defect_datablock', 'normalize_stats', 'input_tfms', 'fitting_cache', 'defect_dataloaders', 'dataset_check',
-           'defectseg_check']
+           'count_decodes', 'ImageCache', 'DatasetReport', 'check_dataset', 'read_split', 'save_split', 'get_split',
+           'read_image', 'load_image', 'default_cache_dir', 'ResizeCache', 'MemoryCache', 'ReadImage', 'ReadMask',
+           'SplitLookup', 'defect_datablock', 'normalize_stats', 'input_tfms', 'fitting_cache', 'defect_dataloaders',
+           'dataset_check', 'defectseg_check']
 
 # %% ../nbs/01_data.ipynb #3ae7aec3
 def _draw_defect(cls, shape, rng) -> np.ndarray:
@@ -229,6 +229,14 @@ def _decode(path:Path, full:bool=True):
             im.load()
     finally: ImageFile.LOAD_TRUNCATED_IMAGES = old
 
+# %% ../nbs/01_data.ipynb #d2bc346e
+class ImageCache:
+    "Where a dataset's images and masks are kept once decoded, resized to `size`: a `MemoryCache` or a `ResizeCache`"
+    size:tuple
+    def image(self, image) -> np.ndarray: raise NotImplementedError
+    def mask(self, image) -> np.ndarray: raise NotImplementedError
+    def keep_mask(self, image, mask:np.ndarray): raise NotImplementedError
+
 # %% ../nbs/01_data.ipynb #7016664f
 def _image_problem(path:Path, decode:bool, cache=None) -> tuple[str|None, tuple|None]:
     "(problem or None, (EXIF orientation, stored (h, w)) or None) for the image at `path`, decoded once: into `cache` when given, else a JPEG at 1/8 scale unless `decode`"
@@ -308,7 +316,7 @@ def _duplicates(items:pd.DataFrame, root:Path) -> dict:
 # %% ../nbs/01_data.ipynb #ee0c8310
 class DatasetReport:
     "The result of `check_dataset`: usable `items`, every `problems` (file, problem), the `skipped` images, the `cache` it filled"
-    def __init__(self, root:Path, items:pd.DataFrame, problems:list, skipped:list, cache:MemoryCache|ResizeCache|None=None):
+    def __init__(self, root:Path, items:pd.DataFrame, problems:list, skipped:list, cache:ImageCache|None=None):
         self.root, self.items, self.problems, self.skipped, self.cache = root, items, problems, skipped, cache
 
     @property
@@ -342,7 +350,7 @@ def check_dataset(base_path,            # the dataset root: class folders and ma
                   strict:bool=False,    # raise a ValueError listing every problem, instead of skipping
                   decode:bool=False,    # decode every image in full (slow), not only those whose end looks wrong
                   progress:bool|None=None,  # show a progress bar (default: for more than 200 images)
-                  cache:MemoryCache|ResizeCache|None=None,           # a MemoryCache or ResizeCache: each image and mask is decoded once, into it
+                  cache:ImageCache|None=None,           # a MemoryCache or ResizeCache: each image and mask is decoded once, into it
                   only:list|None=None,            # the images to examine (e.g. one split); the others are listed, not opened
                  ) -> DatasetReport:
     "Check every image, mask and file under `base_path` (or those in `only`); skip (or in `strict` mode refuse) the bad ones"
@@ -559,7 +567,7 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get('XDG_CACHE_HOME') or Path.home()/'.cache')/'defectseg'
 
 # %% ../nbs/01_data.ipynb #28a4febf
-class ResizeCache:
+class ResizeCache(ImageCache):
     "Images and masks resized to `size`, kept as files under `cache_dir` and rebuilt when their source changes"
     def __init__(self, size=DEFAULT_SIZE, cache_dir:str|None=None, mask_thresh:float=0.1, draft:bool=True):
         self.size, self.mask_thresh, self.draft = tuple(size), mask_thresh, draft
@@ -628,7 +636,7 @@ def _stamp(path:Path) -> tuple|None:
 
 def _packed(mask:np.ndarray) -> tuple: return np.packbits(mask.astype(bool)), mask.shape
 
-class MemoryCache:
+class MemoryCache(ImageCache):
     "Images and masks resized to `size`, decoded once and kept in memory: every one, or the last `max_items` of each"
     def __init__(self, size=DEFAULT_SIZE, mask_thresh:float=0.1, draft:bool=True, max_items:int|None=None,
                  full_masks:bool=False):  # also keep each mask at its own size (bit-packed), for scoring at the photograph's size
@@ -672,7 +680,7 @@ class MemoryCache:
 class ReadImage(Transform):
     "`get_x` for the MSD layout: the image at a path, resized, through `cache` (default: the last image read, kept in memory)"
     input_types = (Path, str)  # fastai's `test_dl` (so `learn.predict`) starts the pipeline here for a `str` too, not past the resize
-    def __init__(self, size=DEFAULT_SIZE, cache:ResizeCache|MemoryCache|None=None, draft:bool=True):
+    def __init__(self, size=DEFAULT_SIZE, cache:ImageCache|None=None, draft:bool=True):
         super().__init__(); self.size, self.draft = tuple(size), draft
         self.cache = cache if cache is not None else MemoryCache(size, draft=draft, max_items=1)   # fastai's type inference reads the first item again
     def encodes(self, path:Path|str): return self.cache.image(path)
@@ -680,7 +688,7 @@ class ReadImage(Transform):
 class ReadMask(Transform):
     "`get_y` for the MSD layout: the 0/1 mask of the image at a path, resized, through `cache` (default: the last mask read)"
     input_types = (Path, str)
-    def __init__(self, size=DEFAULT_SIZE, cache:ResizeCache|MemoryCache|None=None, mask_thresh:float=0.1):
+    def __init__(self, size=DEFAULT_SIZE, cache:ImageCache|None=None, mask_thresh:float=0.1):
         super().__init__(); self.size, self.mask_thresh = tuple(size), mask_thresh
         self.cache = cache if cache is not None else MemoryCache(size, mask_thresh, max_items=1)
     def encodes(self, path:Path|str): return self.cache.mask(path)
@@ -696,7 +704,7 @@ class SplitLookup:
 # %% ../nbs/01_data.ipynb #02163b9b
 def defect_datablock(splitter:Callable|None=None,            # e.g. SplitLookup; default fastai's random 80/20 split
                      img_size=DEFAULT_SIZE,    # (h, w) of the images and masks
-                     cache:ResizeCache|MemoryCache|None=None,  # where resized images and masks are kept; None: the last one read
+                     cache:ImageCache|None=None,  # where resized images and masks are kept; None: the last one read
                      mask_thresh:float=0.1,    # see resize_mask
                      item_tfms:list|None=None,           # applied after the resize
                      batch_tfms:list|None=None,          # applied before the normalisation
@@ -760,7 +768,7 @@ def defect_dataloaders(source,                  # the dataset root, or its Datas
                        seed:int=42,             # the split seed (see get_split)
                        manifest:str|None=None,           # the split manifest (default <root>/split.csv)
                        extra_train=(),          # more roots (or their reports) in the same layout whose images join train only
-                       cache:bool|str|ResizeCache|MemoryCache|None=None,              # True (default cache folder), a folder, a ResizeCache or MemoryCache; None: the report's own
+                       cache:bool|str|ImageCache|None=None,              # True (default cache folder), a folder, a ResizeCache or MemoryCache; None: the report's own
                        num_workers:int=0,       # DataLoader worker processes
                        item_tfms:list|None=None,          # applied after the resize
                        batch_tfms:list|None=None,         # applied before the normalisation

@@ -71,8 +71,9 @@ def check_config(cfg:dict, # the parsed config.json
         elif not (_is(cfg[k], kind) or (cfg[k] is None and k in _OPTIONAL)):
             bad(f"field '{k}' is {_shown(cfg[k])}, not {'a number' if kind is float else kind.__name__}")
     if cfg['model'] not in list_models(): bad(f"field 'model' is {_shown(cfg['model'])}, not one of {', '.join(list_models())}")
-    if odd := [k for k, v in cfg['model_kwargs'].items() if not (v is None or isinstance(v, (int, float, str)))]:
-        bad(f"field 'model_kwargs.{odd[0]}' is {_shown(cfg['model_kwargs'][odd[0]])}, not a number or a name")
+    plain = lambda v: v is None or isinstance(v, (int, float, str))
+    if odd := [k for k, v in cfg['model_kwargs'].items() if not (plain(v) or (isinstance(v, list) and len(v) <= 4 and all(map(plain, v))))]:
+        bad(f"field 'model_kwargs.{odd[0]}' is {_shown(cfg['model_kwargs'][odd[0]])}, not a number, a name or a short list of them")
     if not all(isinstance(p, str) for p in cfg.get('extra_train') or ()): bad(f"field 'extra_train' is {_shown(cfg['extra_train'])}, not a list of folders")
     try:
         with torch.device('meta'): build_model(cfg['model'], n_out=1, **cfg['model_kwargs'])   # builds the architecture without weights: fast
