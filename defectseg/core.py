@@ -30,7 +30,7 @@ __all__ = ['CLASSES', 'ALL_CLASSES', 'CODES', 'MASK_DIRS', 'PREFIXES', 'IMG_EXTS
            'check_threshold', 'check_seed', 'check_count', 'check_side', 'check_batch_size', 'check_choice',
            'check_precision', 'resolve_precision', 'accepted_precisions', 'Interrupted', 'cli_errors', 'defectseg_info',
            'check_folder', 'check_regular_file', 'dataset_root_of', 'check_output', 'atomic_write', 'file_hash',
-           'cli_none', 'os_errors', 'write_image', 'import_graph', 'import_cycle']
+           'cli_none', 'int_or_None', 'float_or_None', 'os_errors', 'write_image', 'import_graph', 'import_cycle']
 
 # %% ../nbs/00_core.ipynb #c81785a3
 CLASSES = ('oil', 'scratch', 'stain')          # the defect classes, in the order used by every table
@@ -315,6 +315,14 @@ def file_hash(path) -> str:
 def cli_none(value):
     "A command-line value, or None where it is None or the text 'None' (as a help that offers None promises)"
     return None if value is None or (isinstance(value, str) and value.strip() == 'None') else value
+
+def int_or_None(v:str) -> int|None:
+    "A command-line type: a whole number, or None where the help offers it"
+    return None if cli_none(v) is None else int(v)
+
+def float_or_None(v:str) -> float|None:
+    "A command-line type: a number, or None where the help offers it"
+    return None if cli_none(v) is None else float(v)
 
 @contextlib.contextmanager
 def os_errors(flag:str, path):

@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_inference.ipynb #212d8c51
 from __future__ import annotations
-from .core import (IMG_EXTS, cli_errors, write_image,  # first: it imports fastai quietly
+from .core import (IMG_EXTS, cli_errors, write_image, int_or_None, float_or_None,  # first: it imports fastai quietly
                             check_batch_size, check_output, check_side, check_threshold)
 import collections, glob, sys, threading, time
 from concurrent.futures import ThreadPoolExecutor
@@ -20,12 +20,12 @@ from fastprogress.fastprogress import progress_bar
 from fastai.torch_core import TensorImage
 from .data import read_image, input_tfms
 from .run import Run
+from .learner import upsample_proba   # the one resize rule: evaluation scores what this delivers
 from .engines import make_engine, cpu_threads
-from .training import int_or_None
 
 # %% auto #0
 __all__ = ['tile_grid', 'blend_window', 'Predictor', 'overlay', 'StageTimes', 'predict_many', 'find_images', 'output_paths',
-           'infer', 'float_or_None', 'defectseg_infer']
+           'infer', 'defectseg_infer']
 
 # %% ../nbs/07_inference.ipynb #18faa64e
 def tile_grid(size,              # (H, W) of the image
@@ -131,8 +131,7 @@ def predict_proba(self:Predictor,
         rgb, (H, W) = read_image(image)
         if scale != 1: rgb = cv2.resize(rgb, (max(1, round(W * scale)), max(1, round(H * scale))), interpolation=cv2.INTER_AREA)
         prob = self._tiled_proba(rgb)
-    if not full_size or prob.shape == (H, W): return prob
-    return cv2.resize(prob, (W, H), interpolation=cv2.INTER_LINEAR)
+    return upsample_proba(prob, (H, W)) if full_size else prob
 
 @patch
 def predict(self:Predictor,
@@ -198,8 +197,7 @@ def _decode(image, size, full:bool, times:StageTimes) -> tuple:
 def _mask(prob:np.ndarray, hw:tuple, threshold:float, times:StageTimes) -> np.ndarray:
     "The 0/1 mask of `prob` at size `hw`: the probability resized, then thresholded"
     start = time.perf_counter()
-    if prob.shape != hw: prob = cv2.resize(prob, (hw[1], hw[0]), interpolation=cv2.INTER_LINEAR)
-    mask = (prob > threshold).astype(np.uint8)
+    mask = (upsample_proba(prob, hw) > threshold).astype(np.uint8)
     times.add('resize', start)
     return mask
 
@@ -355,10 +353,6 @@ def _write_all(predictor, images, paths, out, batch_size, threshold, tiled, over
     return sorted(written), skipped
 
 # %% ../nbs/07_inference.ipynb #9d0b3154
-def float_or_None(v:str) -> float|None:
-    "A command-line number, or None for the text 'None'"
-    return None if v == 'None' else float(v)
-
 _THRESHOLD = Param("probability above which a pixel is defect; None: the run's", float_or_None)
 _BATCH_SIZE = Param("images per forward pass; None: 8 (not with --tiled)", int_or_None)
 

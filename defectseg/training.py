@@ -6,7 +6,7 @@
 from __future__ import annotations
 from .core import (cli_errors, versions, check_int, check_number, check_threshold, check_seed,  # first: it imports fastai quietly
                             check_side, check_batch_size, check_choice, check_folder, check_regular_file, check_output,
-                            file_hash, resolve_precision, Interrupted, CLASSES)
+                            file_hash, int_or_None, resolve_precision, Interrupted, CLASSES)
 import contextlib, inspect, json, os, warnings
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,7 +23,7 @@ from .augment import defect_augs
 
 # %% auto #0
 __all__ = ['MAX_EPOCHS', 'default_run_name', 'check_train_options', 'check_train_data', 'check_train_inputs', 'test_scores',
-           'train', 'int_or_None', 'defectseg_train']
+           'train', 'defectseg_train']
 
 # %% ../nbs/05c_training.ipynb #399efff3
 MAX_EPOCHS = 10_000   # the most epochs one run may ask for
@@ -391,10 +391,6 @@ def _fit_locked(run:Path, cfg:dict, state:dict, dls, resume:bool, precision:str,
 
 # %% ../nbs/05c_training.ipynb #0e9ce4f7
 _EXTRA_TRAIN = Param('more dataset roots (offline augmentation) that join train only', str, nargs='*')
-
-def int_or_None(v:str) -> int|None:
-    "A command-line whole number, or None where the help offers it"
-    return None if v == 'None' else int(v)
 
 _NONE_FLAGS = ('run_name', 'manifest', 'augs')   # str flags whose help offers None
 _BASE_CHANNELS = Param("model width; None for the architecture's default (64 for unet)", int_or_None)
