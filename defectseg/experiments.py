@@ -16,10 +16,10 @@ from .models import count_params, model_flops
 from .metrics import flat_cols, flat_scores, flat_cis, rows_counts, paired_bootstrap, resample_weights, _stat
 from .synth import make_synth, synth_files
 from .data import find_items, get_split, read_split, defect_dataloaders
-from .learner import model_options, defect_learner
+from .learner import model_options, defect_learner, evaluate
 from .callbacks import MONITOR
 from .training import train
-from .evaluate import evaluate_run
+from .evaluate import per_image_table
 from .run import Run
 from fastai.torch_core import set_seed
 
@@ -120,10 +120,10 @@ def _record(run:Path, proto:Protocol, **extra) -> dict:
                 params=count_params(model), gflops=model_flops(model, proto.img_size) / 1e9, protocol=asdict(proto), **extra)
 
 def _scored(run:Path, images:Path, rows_file:Path, prefix:str='') -> dict:
-    "Scores of `run` on every image of `images` by `evaluate_run` (own size, intervals), its per-image rows written to `rows_file`"
-    out = run/f'eval_{prefix or "test_"}set'
-    res = evaluate_run(images, run, split='all', out=out, overwrite=True, verbose=False, n_per_class=1, n_worst=0)
-    rows = pd.read_csv(out/'per_image.csv')[ROW_COLS].sort_values('image')
+    "Scores of `run` on every image of `images` by `learner.evaluate` (own size, intervals), its per-image rows written to `rows_file`"
+    r, items = Run(run), list(find_items(images).image)
+    res = evaluate(r.learner(r.dataloaders(items)), items, precision='fp32')
+    rows = per_image_table(res, Path(images).resolve())[ROW_COLS].sort_values('image')
     with atomic_write(rows_file) as f: rows.to_csv(f, index=False)
     return {f'{prefix}n_images': res['n_images'], f'{prefix}scored_at': res['scored_at'], **flat_scores(res, prefix, RECORD_KEYS),
             f'{prefix}net_defect_dice': res.get('net_defect_dice'), **flat_cis(res, prefix), f'{prefix}per_image': rows_file.name}
@@ -149,7 +149,7 @@ def run_protocol(arch:str, # an architecture from list_models()
     if run.exists(): shutil.rmtree(run)   # our own unfinished run: a finished one has its record
     t0, c0 = time.perf_counter(), time.process_time()
     with warnings.catch_warnings():   # a training draw has no test split: the fixed test set scores the run below
-        warnings.filterwarnings('ignore', 'no test split', UserWarning)
+        warnings.filterwarnings('ignore', r'.* no test split', UserWarning)
         train(data, epochs, model=arch, img_h=proto.img_size[0], img_w=proto.img_size[1], base_channels=proto.width(arch),
               out_dir=out_dir, run_name=name, seed=seed, lr=lr, batch_size=proto.batch_size, patience=epochs,
               cache=Path(out_dir)/'cache', **train_kw)

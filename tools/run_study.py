@@ -2,9 +2,11 @@
 
     nohup python tools/run_study.py architectures > architectures.log 2>&1 &
 
-The notebook defines the study (architectures, protocol, variants) and runs it in its `#| slow` cells. Records go to
-nbs/experiments/<study>/ (committed); run folders and the dataset go to the system's temporary folder. A record
-already there is read, not trained again, so the command can be stopped and started again. Nothing is saved in the
+The notebook defines the study (architectures, protocol, variants) and runs it in its `#| slow` cells. Records and
+their per-image rows go to nbs/experiments/<study>_per_seed/ (committed); run folders, each seed's synthetic draw and
+the fixed test set go to the system's temporary folder (defectseg_exp/), shared by the two studies. A record already
+there is read, not trained again, so the command can be stopped and started again. Run architectures first:
+augmentation copies its U-Net records as its `none` variant (and trains them itself where they are missing). Nothing is saved in the
 notebook: refresh its page afterwards with `python tools/run_nb.py <notebook> --flags slow`."""
 import sys, torch
 from pathlib import Path
