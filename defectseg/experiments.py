@@ -279,7 +279,7 @@ def copy_record(record:Path, # a record of run_protocol
     "Copy `record` and its per-image rows to `results` as `name`, noting where it came from; an existing copy is read back"
     record, results = Path(record), Path(results)
     if (dest := results/f'{name}.json').exists(): return json.loads(dest.read_text())
-    rec, results = json.loads(record.read_text()), results
+    rec = json.loads(record.read_text())
     results.mkdir(parents=True, exist_ok=True)
     for key, ext in (('per_image', 'test'), ('dev_per_image', 'dev')):
         if rec.get(key):
