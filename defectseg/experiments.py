@@ -256,14 +256,14 @@ def study_summary(folder:Path, # a folder of run_protocol records (with their pe
         r.update(diff=per_seed.mean(), diff_lo=pct(d)[0], diff_hi=pct(d)[1], p_above=float((d[~np.isnan(d)] > 0).mean()),
                  seeds_above=int((per_seed > 0).sum()), paired_seeds=len(common))
         out[cfg] = r
-    return pd.DataFrame(out).T.infer_objects().sort_values(names[0], ascending=False)
+    return pd.DataFrame.from_dict(out, orient='index').sort_values(names[0], ascending=False)
 
 # %% ../nbs/09a_experiments.ipynb #d20f3825
 def format_summary(summary:pd.DataFrame, # from study_summary
                    digits:int=3) -> pd.DataFrame:
     "`mean [low, high]` strings of a study_summary, the first score's spread over seeds, and the paired difference from the reference"
     f = lambda v: f"{v:.{digits}f}" if v == v else '-'
-    names = [c for c in summary if f'{c}_lo' in summary]
+    names = [c for c in summary if f'{c}_lo' in summary and c != 'diff']
     out = {n: [f"{f(m)} [{f(lo)}, {f(hi)}]" for m, lo, hi in zip(summary[n], summary[f'{n}_lo'], summary[f'{n}_hi'])] for n in names}
     out['seed_std'] = summary[f'{names[0]}_std'].map(f)
     out['vs_reference'] = [f"{d:+.{digits}f} [{lo:+.{digits}f}, {hi:+.{digits}f}]" for d, lo, hi in zip(summary['diff'], summary.diff_lo, summary.diff_hi)]
