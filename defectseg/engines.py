@@ -5,16 +5,19 @@
 # %% ../nbs/06a_engines.ipynb #07348ab0
 from __future__ import annotations
 from .core import atomic_write, check_choice, check_precision, default_device_type, file_hash, resolve_precision, AUTOCAST_DTYPES  # first: it imports fastai quietly
-import copy, importlib, io, os, sys, tempfile, warnings
+import copy, functools, importlib, io, os, sys, tempfile, warnings
 from pathlib import Path
+import numpy as np
 import torch
 import torch.nn as nn
+from fastai.torch_core import TensorImage
+from .data import input_tfms
 from .run import Run
 
 # %% auto #0
 __all__ = ['ENGINES', 'PRECISIONS_OF', 'engine_installed', 'openvino_bf16', 'auto_engine', 'MatrixAdaptiveAvgPool', 'exportable',
-           'onnx_bytes', 'export_onnx', 'cache_folder', 'engine_cache', 'cpu_threads', 'onnx_session', 'TorchEngine',
-           'OnnxEngine', 'OpenVinoEngine', 'make_engine']
+           'onnx_bytes', 'export_onnx', 'cache_folder', 'engine_cache', 'cpu_threads', 'onnx_session', 'Engine',
+           'TorchEngine', 'pixels_onnx', 'OnnxEngine', 'OpenVinoEngine', 'make_engine']
 
 # %% ../nbs/06a_engines.ipynb #0c9d5f5e
 ENGINES = ('auto', 'torch', 'onnx', 'openvino')   # what --backend accepts
@@ -157,7 +160,22 @@ def onnx_session(source, # an .onnx file, ONNX bytes, or a PyTorch model (export
     return ort.InferenceSession(source if isinstance(source, bytes) else str(source), opts, providers=['CPUExecutionProvider'])
 
 # %% ../nbs/06a_engines.ipynb #b704997f
-class TorchEngine:
+@functools.lru_cache(maxsize=8)
+def _pixel_tfms(stats:tuple, device:torch.device):
+    "training's input transforms for `stats`, kept for the next batch"
+    return input_tfms(stats, device)
+
+class Engine:
+    "What every engine shares: `probs` turns uint8 RGB images into defect probabilities, normalised as in training"
+    @torch.inference_mode()
+    def probs(self, rgbs:np.ndarray, # uint8 RGB images (B, h, w, 3)
+              stats:tuple, # (mean, std) of the normalisation, per channel, as tuples
+             ) -> np.ndarray:
+        "float32 probabilities (B, h, w): `IntToFloatTensor`, `Normalize`, the network, a float32 sigmoid"
+        x = TensorImage(torch.from_numpy(rgbs).to(self.device).permute(0, 3, 1, 2))
+        return torch.sigmoid(self(_pixel_tfms(stats, self.device)(x).as_subclass(torch.Tensor)).float())[:, 0].cpu().numpy()
+
+class TorchEngine(Engine):
     "PyTorch on `device`: autocast at `precision`, channels-last with bf16 or fp16"
     name = 'torch'
     def __init__(self, model:nn.Module, device:str|None=None, precision:str='auto', channels_last:bool|None=None, **kwargs):
@@ -175,38 +193,79 @@ class TorchEngine:
         with torch.autocast(self.device.type, dtype=dtype, enabled=dtype is not None): return self.model(x).float()
 
 # %% ../nbs/06a_engines.ipynb #08134571
-class OnnxEngine:
-    "ONNX Runtime on the CPU, fp32"
+def pixels_onnx(source, # an .onnx file or ONNX bytes from onnx_bytes
+                stats:tuple, # (mean, std) of the normalisation, per channel
+               ) -> bytes:
+    "The graph of `source` taking uint8 RGB 'pixels' (B, h, w, 3) and giving 'probs' (B, 1, h, w): training's normalisation before, a sigmoid after"
+    _require('onnx'); onnx = importlib.import_module('onnx'); from onnx import helper, numpy_helper, TensorProto
+    m = onnx.load_from_string(source) if isinstance(source, bytes) else onnx.load(str(source))
+    g = m.graph
+    image, logits = g.input[0], g.output[0]
+    dims = [[d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim] for v in (image, logits)]
+    g.initializer.extend(numpy_helper.from_array(255 * np.array(v, np.float32).reshape(1, 1, 1, 3), n) for n, v in zip(('pixel_mean', 'pixel_std'), stats))
+    pre = [helper.make_node('Cast', ['pixels'], ['pixels_float'], to=TensorProto.FLOAT),
+           helper.make_node('Sub', ['pixels_float', 'pixel_mean'], ['pixels_centred']),
+           helper.make_node('Div', ['pixels_centred', 'pixel_std'], ['pixels_normalised']),
+           helper.make_node('Transpose', ['pixels_normalised'], [image.name], perm=[0, 3, 1, 2])]
+    for i, node in enumerate(pre): g.node.insert(i, node)
+    g.node.append(helper.make_node('Sigmoid', [logits.name], ['probs']))
+    g.input.remove(image); g.input.insert(0, helper.make_tensor_value_info('pixels', TensorProto.UINT8, [*dims[0][:1], *dims[0][2:], 3]))
+    g.output.remove(logits); g.output.append(helper.make_tensor_value_info('probs', TensorProto.FLOAT, dims[1]))
+    return m.SerializeToString()
+
+class OnnxEngine(Engine):
+    "ONNX Runtime on the CPU, fp32; `probs` runs uint8 pixels with the normalisation and sigmoid in the graph"
     name, device, channels_last = 'onnx', torch.device('cpu'), False
     def __init__(self, source, precision:str='auto', threads:int|None=None, spin:bool=True, **kwargs):
         if precision not in ('auto', 'fp32'): raise ValueError(f"--precision {precision}: ONNX Runtime runs fp32 only; use --backend openvino or torch")
         self.precision, self.session = 'fp32', onnx_session(source, threads=threads, spin=spin)
+        self.source, self.threads, self.spin, self.pixel_sessions = source, threads, spin, {}
 
     def __call__(self, x:torch.Tensor) -> torch.Tensor:
         return torch.from_numpy(self.session.run(None, {'image': x.numpy()})[0])
 
+    def probs(self, rgbs:np.ndarray, stats:tuple) -> np.ndarray:
+        if stats not in self.pixel_sessions: self.pixel_sessions[stats] = onnx_session(pixels_onnx(self.source, stats), threads=self.threads, spin=self.spin)
+        return self.pixel_sessions[stats].run(None, {'pixels': rgbs})[0][:, 0]
+
 # %% ../nbs/06a_engines.ipynb #b9e17f42
-class OpenVinoEngine:
-    "OpenVINO on the CPU, f32 or bf16, compiled once per batch size"
+class OpenVinoEngine(Engine):
+    "OpenVINO on the CPU, f32 or bf16, compiled once per input shape; `probs` runs uint8 pixels with the normalisation and sigmoid in the graph"
     name, device, channels_last = 'openvino', torch.device('cpu'), False
     def __init__(self, source, precision:str='auto', threads:int|None=None, hint:str='LATENCY', **kwargs):
-        ov = _require('openvino')
+        self.ov = _require('openvino')
         if precision == 'auto': precision = 'bf16' if openvino_bf16() else 'fp32'
         if precision not in ('fp32', 'bf16'): raise ValueError(f"--precision {precision}: OpenVINO runs fp32 or bf16 on a CPU")
-        self.precision, self.core, self.source, self.compiled = precision, ov.Core(), source, {}
+        self.precision, self.core, self.source, self.compiled = precision, self.ov.Core(), source, {}
         self.options = {'PERFORMANCE_HINT': hint, 'INFERENCE_PRECISION_HINT': 'bf16' if precision == 'bf16' else 'f32',
                         'INFERENCE_NUM_THREADS': threads or cpu_threads()}
 
-    def _request(self, shape:tuple):
-        "The infer request of a model compiled for the input `shape`"
-        if shape not in self.compiled:
+    def _request(self, shape:tuple, stats:tuple|None=None):
+        "The infer request for a normalised batch of `shape`, or with `stats` for uint8 pixels (B, h, w, 3)"
+        key = (shape, stats)
+        if key not in self.compiled:
             model = self.core.read_model(self.source if isinstance(self.source, bytes) else str(self.source))
-            model.reshape(list(shape))
-            self.compiled[shape] = self.core.compile_model(model, 'CPU', self.options).create_infer_request()
-        return self.compiled[shape]
+            model.reshape([shape[0], 3, *shape[1:3]] if stats else list(shape))
+            if stats: model = _pixels_graph(self.ov, model, stats)
+            self.compiled[key] = self.core.compile_model(model, 'CPU', self.options).create_infer_request()
+        return self.compiled[key]
 
     def __call__(self, x:torch.Tensor) -> torch.Tensor:
         return torch.from_numpy(self._request(tuple(x.shape)).infer({0: x.numpy()})[0].copy())
+
+    def probs(self, rgbs:np.ndarray, stats:tuple) -> np.ndarray:
+        return self._request(rgbs.shape, stats).infer({0: rgbs})[0][:, 0].copy()
+
+def _pixels_graph(ov, model, stats:tuple):
+    "`model` taking uint8 RGB (B, h, w, 3): to float, minus 255 * mean, over 255 * std, as training's transforms; a sigmoid on the output"
+    from openvino.preprocess import PrePostProcessor
+    import openvino.opset13 as ops
+    ppp = PrePostProcessor(model)
+    ppp.input().tensor().set_element_type(ov.Type.u8).set_layout(ov.Layout('NHWC'))
+    ppp.input().model().set_layout(ov.Layout('NCHW'))
+    ppp.input().preprocess().convert_element_type(ov.Type.f32).mean([255. * m for m in stats[0]]).scale([255. * s for s in stats[1]])
+    ppp.output().postprocess().custom(lambda out: ops.sigmoid(out).output(0))
+    return ppp.build()
 
 # %% ../nbs/06a_engines.ipynb #e7330651
 def make_engine(model, # an nn.Module, or a Run (its network, exported once into the cache)

@@ -11,13 +11,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 import cv2
 import numpy as np
-import torch
 import torch.nn as nn
 from fastcore.basics import patch
 from fastcore.meta import delegates
 from fastcore.script import call_parse, Param
 from fastprogress.fastprogress import progress_bar
-from fastai.torch_core import TensorImage
+from fastai.vision.data import imagenet_stats
 from .data import read_image, input_tfms
 from .run import Run
 from .learner import upsample_proba   # the one resize rule: evaluation scores what this delivers
@@ -73,7 +72,8 @@ class Predictor:
         e = self.engine
         self.backend, self.device, self.precision, self.channels_last = e.name, e.device, e.precision, e.channels_last
         norm = config.get('normalize')
-        self.tfms = input_tfms((norm['mean'], norm['std']) if norm else None, self.device)
+        self.stats = (tuple(norm['mean']), tuple(norm['std'])) if norm else tuple(map(tuple, imagenet_stats))
+        self.tfms = input_tfms(self.stats, self.device)
 
     @classmethod
     def from_run(cls,
@@ -90,13 +90,10 @@ class Predictor:
 
 # %% ../nbs/07_inference.ipynb #67dc7831
 @patch
-@torch.inference_mode()
 def probs(self:Predictor, rgbs) -> np.ndarray:
     "Defect probabilities (B, h, w), float32 numpy, of uint8 RGB images (h, w, 3) of one size"
-    rgbs = [rgbs] if isinstance(rgbs, np.ndarray) else list(rgbs)
-    x = TensorImage(torch.from_numpy(np.stack(rgbs)).to(self.device).permute(0, 3, 1, 2))
-    logits = self.engine(self.tfms(x).as_subclass(torch.Tensor))
-    return torch.sigmoid(logits.float())[:, 0].cpu().numpy()
+    rgbs = rgbs[None] if isinstance(rgbs, np.ndarray) and rgbs.ndim == 3 else np.stack(list(rgbs))
+    return self.engine.probs(np.ascontiguousarray(rgbs), self.stats)
 
 # %% ../nbs/07_inference.ipynb #cd07d825
 @patch
@@ -143,7 +140,7 @@ def predict(self:Predictor,
            ) -> np.ndarray:
     "The 0/1 uint8 defect mask of `image` at its own size: probability above the threshold"
     thr = self.threshold if threshold is None else check_threshold(threshold)
-    return (self.predict_proba(image, tiled=tiled, full_size=full_size, scale=scale) > thr).astype(np.uint8)
+    return (self.predict_proba(image, tiled=tiled, full_size=full_size, scale=scale) > thr).view(np.uint8)   # a view: no copy
 
 # %% ../nbs/07_inference.ipynb #6878dc18
 def overlay(rgb:np.ndarray, # uint8 RGB image (H, W, 3)
@@ -155,10 +152,11 @@ def overlay(rgb:np.ndarray, # uint8 RGB image (H, W, 3)
            ) -> np.ndarray:
     "The image with defect pixels tinted and the outlines of the defect regions drawn: uint8 RGB (H, W, 3)"
     if rgb.shape[:2] != mask.shape: raise ValueError(f"the image is {rgb.shape[1]}x{rgb.shape[0]} but the mask {mask.shape[1]}x{mask.shape[0]}")
-    out, m = rgb.copy(), mask.astype(bool)
-    out[m] = (out[m] * (1 - alpha) + np.array(color, np.float32) * alpha + 0.5).astype(np.uint8)
-    if outline is not None and m.any():
-        contours, _ = cv2.findContours(m.astype(np.uint8), cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    out, m = rgb.copy(), (mask != 0).view(np.uint8)
+    if not m.any(): return out
+    cv2.copyTo(cv2.addWeighted(rgb, 1 - alpha, np.full_like(rgb, color), alpha, 0), m, out)   # the tint blended everywhere, kept on defects
+    if outline is not None:
+        contours, _ = cv2.findContours(m, cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
         th = thickness or max(1, round(min(mask.shape) / 500))
         cv2.drawContours(out, contours, -1, tuple(int(c) for c in outline), th)
     return out
@@ -197,7 +195,7 @@ def _decode(image, size, full:bool, times:StageTimes) -> tuple:
 def _mask(prob:np.ndarray, hw:tuple, threshold:float, times:StageTimes) -> np.ndarray:
     "The 0/1 mask of `prob` at size `hw`: the probability resized, then thresholded"
     start = time.perf_counter()
-    mask = (upsample_proba(prob, hw) > threshold).astype(np.uint8)
+    mask = (upsample_proba(prob, hw) > threshold).view(np.uint8)
     times.add('resize', start)
     return mask
 

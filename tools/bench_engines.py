@@ -65,14 +65,16 @@ def seed_path(model, path, size) -> np.ndarray:
     with torch.no_grad(): return (torch.sigmoid(model(x))[0, 0] > 0.5).numpy()
 
 def measure(name:str, run:Run, backend:str, precision:str, photo:Path, small:Path, folder:Path, work:Path, reps:int, with_overlays:bool=True) -> dict:
-    "One row: first prediction with export, bare forward, Predictor.predict, folder throughput and its stage shares"
+    "One row: first prediction with export, bare forward, pixels to probabilities, Predictor.predict, folder throughput and its stage shares"
     os.environ['DEFECTSEG_CACHE'] = str(work/'cache'/f'{name}-{backend}-{precision}')   # an empty cache: the first prediction exports
     t = time.perf_counter()
     pred = Predictor.from_run(run, backend=backend, precision=precision)
     pred.predict(photo)
     first_s = time.perf_counter() - t
-    x = pred.tfms(TensorImage(torch.from_numpy(read_image(photo, pred.size)[0]).permute(2, 0, 1)[None].to(pred.device))).as_subclass(torch.Tensor)
-    forward = timed(lambda: pred.engine(x), reps)
+    rgb = read_image(photo, pred.size)[0]
+    x = pred.tfms(TensorImage(torch.from_numpy(rgb).permute(2, 0, 1)[None].to(pred.device))).as_subclass(torch.Tensor)
+    forward = timed(lambda: pred.engine(x), reps)             # the network alone, on a normalised batch
+    pixels = timed(lambda: pred.probs(rgb), reps)             # uint8 pixels to probabilities: normalisation, network, sigmoid
     latency = timed(lambda: pred.predict(photo), reps)       # 1080p JPEG in, full-size 0/1 mask out
     at_size = timed(lambda: pred.predict(small), reps)        # a JPEG of the network's size: the network plus the least around it
     busy = Predictor.from_run(run, backend=backend, precision=precision, spin=False)   # as defectseg_infer builds it for a folder
@@ -85,7 +87,7 @@ def measure(name:str, run:Run, backend:str, precision:str, photo:Path, small:Pat
         rates[overlays] = (len(written) / (time.perf_counter() - t), times.shares())
         shutil.rmtree(out)
     return dict(model=name, engine=backend, precision=pred.precision, first_prediction_s=first_s,
-                forward_ms=min(forward), forward_median_ms=statistics.median(forward), predict_1080p_ms=statistics.median(latency),
+                forward_ms=min(forward), forward_median_ms=statistics.median(forward), probs_ms=min(pixels), predict_1080p_ms=statistics.median(latency),
                 predict_at_size_ms=statistics.median(at_size), folder_masks_per_s=rates[False][0], folder_shares=rates[False][1],
                 folder_with_overlays_per_s=rates.get(True, (None,))[0], folder_with_overlays_shares=rates.get(True, (None, None))[1])
 
