@@ -276,7 +276,7 @@ def stain(rng:np.random.Generator, # the random generator
     "A small bright speck, near-white or grey, neutral to cool, with a tight edge: (coverage, paint)"
     pad = 1.5; poly = _fit([_blob(rng, 24, 0.25, 3)], h, w, pad)
     cover = _down(_draw(_patch(h, w, k, pad), poly, k), k)
-    c = rng.uniform(-0.03, 0.07)   # from a trace warm to cool
+    c = rng.uniform(-0.06, 0.08)   # from a little warm to cool, most near neutral
     col = rng.uniform(150, 250) * np.array([1 - c, 1 - c / 3, 1 + c / 2]) if rng.random() < 0.75 else rng.uniform(90, 160) * np.array([1., 1., 1.05])
     ph, pw = cover.shape; yy, xx = np.mgrid[0:ph, 0:pw]
     centre = np.clip(1 - rng.uniform(0.1, 0.3) * (((xx - pw / 2) / (pw / 2)) ** 2 + ((yy - ph / 2) / (ph / 2)) ** 2), 0.75, 1)
