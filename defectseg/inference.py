@@ -92,8 +92,7 @@ class Predictor:
 @patch
 def probs(self:Predictor, rgbs) -> np.ndarray:
     "Defect probabilities (B, h, w), float32 numpy, of uint8 RGB images (h, w, 3) of one size"
-    rgbs = rgbs[None] if isinstance(rgbs, np.ndarray) and rgbs.ndim == 3 else np.stack(list(rgbs))
-    return self.engine.probs(np.ascontiguousarray(rgbs), self.stats)
+    return self.engine.probs(np.stack([rgbs] if isinstance(rgbs, np.ndarray) and rgbs.ndim == 3 else list(rgbs)), self.stats)   # a writable copy
 
 # %% ../nbs/07_inference.ipynb #cd07d825
 @patch
