@@ -202,11 +202,11 @@ def pixels_onnx(source, # an .onnx file or ONNX bytes from onnx_bytes
     g = m.graph
     image, logits = g.input[0], g.output[0]
     dims = [[d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim] for v in (image, logits)]
-    g.initializer.extend(numpy_helper.from_array(255 * np.array(v, np.float32).reshape(1, 1, 1, 3), n) for n, v in zip(('pixel_mean', 'pixel_std'), stats))
-    pre = [helper.make_node('Cast', ['pixels'], ['pixels_float'], to=TensorProto.FLOAT),
+    g.initializer.extend(numpy_helper.from_array(255 * np.array(v, np.float32).reshape(1, 3, 1, 1), n) for n, v in zip(('pixel_mean', 'pixel_std'), stats))
+    pre = [helper.make_node('Transpose', ['pixels'], ['pixels_nchw'], perm=[0, 3, 1, 2]),   # on the bytes: a quarter of the float traffic
+           helper.make_node('Cast', ['pixels_nchw'], ['pixels_float'], to=TensorProto.FLOAT),
            helper.make_node('Sub', ['pixels_float', 'pixel_mean'], ['pixels_centred']),
-           helper.make_node('Div', ['pixels_centred', 'pixel_std'], ['pixels_normalised']),
-           helper.make_node('Transpose', ['pixels_normalised'], [image.name], perm=[0, 3, 1, 2])]
+           helper.make_node('Div', ['pixels_centred', 'pixel_std'], [image.name])]
     for i, node in enumerate(pre): g.node.insert(i, node)
     g.node.append(helper.make_node('Sigmoid', [logits.name], ['probs']))
     g.input.remove(image); g.input.insert(0, helper.make_tensor_value_info('pixels', TensorProto.UINT8, [*dims[0][:1], *dims[0][2:], 3]))
