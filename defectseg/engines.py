@@ -4,20 +4,22 @@
 
 # %% ../nbs/06a_engines.ipynb #07348ab0
 from __future__ import annotations
-from .core import atomic_write, check_choice, check_precision, default_device_type, file_hash, resolve_precision, AUTOCAST_DTYPES  # first: it imports fastai quietly
-import copy, functools, importlib, io, os, sys, tempfile, warnings
+from .core import atomic_write, check_choice, check_precision, default_device_type, device_info, file_hash, resolve_precision, AUTOCAST_DTYPES  # first: it imports fastai quietly
+import copy, functools, hashlib, importlib, io, json, os, sys, tempfile, time, warnings
 from pathlib import Path
 import numpy as np
 import torch
 import torch.nn as nn
 from fastai.torch_core import TensorImage
+from fastai.vision.data import imagenet_stats
 from .data import input_tfms
 from .run import Run
 
 # %% auto #0
 __all__ = ['ENGINES', 'PRECISIONS_OF', 'engine_installed', 'openvino_bf16', 'auto_engine', 'MatrixAdaptiveAvgPool', 'exportable',
-           'onnx_bytes', 'export_onnx', 'cache_folder', 'engine_cache', 'cpu_threads', 'onnx_session', 'Engine',
-           'TorchEngine', 'pixels_onnx', 'OnnxEngine', 'OpenVinoEngine', 'make_engine']
+           'onnx_bytes', 'export_onnx', 'cache_folder', 'cached_file', 'engine_cache', 'cpu_threads', 'onnx_session',
+           'Engine', 'TorchEngine', 'pixels_onnx', 'OnnxEngine', 'OpenVinoEngine', 'build_engine', 'probs_ms',
+           'fastest_engine', 'make_engine']
 
 # %% ../nbs/06a_engines.ipynb #0c9d5f5e
 ENGINES = ('auto', 'torch', 'onnx', 'openvino')   # what --backend accepts
@@ -47,7 +49,7 @@ PRECISIONS_OF = {'torch': ('auto', 'fp32', 'bf16', 'fp16'), 'onnx': ('auto', 'fp
 def auto_engine(device_type:str|None=None, # 'cpu', 'cuda' or 'mps'; None for the best device here
                 precision:str='auto', # the precision asked for: an engine that does not run it is passed over
                ) -> str:
-    "The engine 'auto' picks: PyTorch off the CPU; on a CPU OpenVINO, else ONNX Runtime, else PyTorch"
+    "The engine 'auto' picks for a bare network: PyTorch off the CPU; on a CPU OpenVINO, else ONNX Runtime, else PyTorch"
     if (device_type or default_device_type()) != 'cpu': return 'torch'
     return next((e for e in ('openvino', 'onnx', 'torch') if precision in PRECISIONS_OF[e] and engine_installed(e)), 'torch')
 
@@ -123,21 +125,26 @@ def cache_folder() -> Path:
     if env := os.environ.get('DEFECTSEG_CACHE'): return Path(env).expanduser()
     return Path(os.environ.get('XDG_CACHE_HOME') or Path.home()/'.cache').expanduser()/'defectseg'/'engines'
 
-def engine_cache(run:Run, # the run whose network is exported
-                 size, # (h, w) of the input
-                ) -> Path:
-    "The run's network as ONNX at `size`: exported once into `cache_folder()`, named by the checkpoint's SHA-256"
-    name = f"{run.config['model']}-{size[0]}x{size[1]}-{file_hash(run.weights)[:16]}.onnx"
+def cached_file(name:str, # the file's name in the cache folder
+                make, # called the first time: the file's bytes
+               ) -> Path:
+    "`name` in `cache_folder()`, written atomically from `make()` the first time"
     folders = [cache_folder(), Path(tempfile.gettempdir())/'defectseg-engines']   # the second where the first cannot be written
     if found := next((f/name for f in folders if (f/name).is_file()), None): return found
-    data = onnx_bytes(run.model(), size)
+    data = make()
     for folder in folders:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             with atomic_write(folder/name) as tmp_file: tmp_file.write_bytes(data)
             return folder/name
         except OSError: continue
-    raise OSError(f"{folders[0]}: cannot write the exported network there, nor in {folders[1]}")
+    raise OSError(f"{folders[0]}: cannot write {name} there, nor in {folders[1]}")
+
+def engine_cache(run:Run, # the run whose network is exported
+                 size, # (h, w) of the input
+                ) -> Path:
+    "The run's network as ONNX at `size`: exported once into `cache_folder()`, named by the checkpoint's SHA-256"
+    return cached_file(f"{run.config['model']}-{size[0]}x{size[1]}-{file_hash(run.weights)[:16]}.onnx", lambda: onnx_bytes(run.model(), size))
 
 # %% ../nbs/06a_engines.ipynb #9ccc77f4
 def cpu_threads() -> int:
@@ -267,6 +274,49 @@ def _pixels_graph(ov, model, stats:tuple):
     ppp.output().postprocess().custom(lambda out: ops.sigmoid(out).output(0))
     return ppp.build()
 
+# %% ../nbs/06a_engines.ipynb #c7cf09ca
+def build_engine(name:str, # 'torch', 'onnx' or 'openvino' (installed)
+                 model, # an nn.Module, or a Run (its graph from engine_cache)
+                 size:tuple, # (h, w) of the network's input
+                 device:torch.device, # where PyTorch runs
+                 precision:str='auto', # as the engine accepts
+                 **kwargs, # engine options
+                ):
+    "The engine `name` for `model` at `size`"
+    if name == 'torch': return TorchEngine(model.model() if isinstance(model, Run) else model, device, precision, **kwargs)
+    source = engine_cache(model, size) if isinstance(model, Run) else onnx_bytes(model, size)
+    return (OnnxEngine if name == 'onnx' else OpenVinoEngine)(source, precision, **kwargs)
+
+def probs_ms(engine, # an engine
+             size:tuple, # (h, w) of the network's input
+             reps:int=3, # timed passes, after one warm-up pass
+            ) -> float:
+    "The best milliseconds of `engine.probs` on one uint8 image of `size`"
+    x, stats, times = np.random.default_rng(0).integers(0, 256, (1, *size, 3), dtype=np.uint8), tuple(map(tuple, imagenet_stats)), []
+    for _ in range(reps + 1):
+        t = time.perf_counter(); engine.probs(x.copy(), stats); times.append(time.perf_counter() - t)
+    return 1e3 * min(times[1:])
+
+# %% ../nbs/06a_engines.ipynb #660c911c
+def fastest_engine(run:Run, # the run whose network runs
+                   size:tuple, # (h, w) of the network's input
+                   precision:str='auto', # as the engines accept: one that does not run it is passed over
+                   **kwargs, # engine options
+                  ):
+    "The installed CPU engine whose `probs` runs `run` fastest at `size`, timed the first time and then read from `cache_folder()`"
+    names = [e for e in ('openvino', 'onnx', 'torch') if precision in PRECISIONS_OF[e] and engine_installed(e)]
+    cpu = torch.device('cpu')
+    if len(names) == 1: return build_engine(names[0], run, size, cpu, precision, **kwargs)
+    here = json.dumps([device_info()['name'], cpu_threads(), precision, names, sorted(map(str, kwargs.items()))])
+    name = f"auto-{run.config['model']}-{size[0]}x{size[1]}-{file_hash(run.weights)[:16]}-{hashlib.sha256(here.encode()).hexdigest()[:12]}.json"
+    built = {}
+    def measure() -> bytes:
+        times = {}
+        for e in names: built[e] = build_engine(e, run, size, cpu, precision, **kwargs); times[e] = probs_ms(built[e], size)
+        return json.dumps(dict(times_ms=times, chosen=min(times, key=times.get), machine=json.loads(here)), indent=1).encode()
+    chosen = json.loads(cached_file(name, measure).read_text())['chosen']
+    return built.get(chosen) or build_engine(chosen, run, size, cpu, precision, **kwargs)
+
 # %% ../nbs/06a_engines.ipynb #e7330651
 def make_engine(model, # an nn.Module, or a Run (its network, exported once into the cache)
                 config:dict, # the run's configuration: img_h, img_w
@@ -278,12 +328,11 @@ def make_engine(model, # an nn.Module, or a Run (its network, exported once into
     "The engine that runs the network; an engine asked for by name but not installed falls back to PyTorch with a note"
     check_choice(backend, '--backend', ENGINES); check_precision(precision)
     dev = torch.device(device or default_device_type())
+    size = (int(config['img_h']), int(config['img_w']))
+    if backend == 'auto' and dev.type == 'cpu' and isinstance(model, Run): return fastest_engine(model, size, precision, **kwargs)
     name = auto_engine(dev.type, precision) if backend == 'auto' else backend
     if name != 'torch' and not engine_installed(name):
         try: _require(name)
         except ImportError as e: print(f"note: {e}; running PyTorch instead", file=sys.stderr)
         name = 'torch'
-    if name == 'torch': return TorchEngine(model.model() if isinstance(model, Run) else model, dev, precision, **kwargs)
-    size = (int(config['img_h']), int(config['img_w']))
-    source = engine_cache(model, size) if isinstance(model, Run) else onnx_bytes(model, size)
-    return (OnnxEngine if name == 'onnx' else OpenVinoEngine)(source, precision, **kwargs)
+    return build_engine(name, model, size, dev, precision, **kwargs)

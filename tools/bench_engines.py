@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from PIL import Image
 from defectseg.core import device_info, versions, _autocast_works
-from defectseg.engines import engine_installed, openvino_bf16, auto_engine, cpu_threads
+from defectseg.engines import engine_installed, openvino_bf16, cpu_threads
 from defectseg.inference import Predictor, StageTimes, infer
 from defectseg.data import make_tiny_dataset, read_image
 from defectseg.learner import quiet_training
@@ -31,10 +31,10 @@ def timed(f, n:int) -> list:
     return out
 
 def combos() -> list:
-    "(backend, precision) pairs installed here"
+    "(backend, precision) pairs installed here, and what a user gets by default (auto, auto)"
     bf16 = _autocast_works('cpu', torch.bfloat16)
     pairs = [('torch', 'fp32'), ('torch', 'bf16'), ('onnx', 'fp32'), ('openvino', 'fp32'), ('openvino', 'bf16')]
-    return [(b, p) for b, p in pairs if engine_installed(b) and (p == 'fp32' or bf16)]
+    return [(b, p) for b, p in pairs if engine_installed(b) and (p == 'fp32' or bf16)] + [('auto', 'auto')]
 
 def make_runs(work:Path, size:tuple) -> dict:
     "A one-epoch rtseg run at `size`, and a U-Net of width 64 with random weights in a copy of its folder"
@@ -86,7 +86,7 @@ def measure(name:str, run:Run, backend:str, precision:str, photo:Path, small:Pat
         written, _ = infer(folder, predictor=busy, out=out, masks_only=not overlays, progress=False, times=times)
         rates[overlays] = (len(written) / (time.perf_counter() - t), times.shares())
         shutil.rmtree(out)
-    return dict(model=name, engine=backend, precision=pred.precision, first_prediction_s=first_s,
+    return dict(model=name, engine=f'auto: {pred.backend}' if backend == 'auto' else backend, precision=pred.precision, first_prediction_s=first_s,
                 forward_ms=min(forward), forward_median_ms=statistics.median(forward), probs_ms=min(pixels), predict_1080p_ms=statistics.median(latency),
                 predict_at_size_ms=statistics.median(at_size), folder_masks_per_s=rates[False][0], folder_shares=rates[False][1],
                 folder_with_overlays_per_s=rates.get(True, (None,))[0], folder_with_overlays_shares=rates.get(True, (None, None))[1])
@@ -121,7 +121,8 @@ def main():
         seed_ms = statistics.median(timed(lambda: seed_path(unet, small, size), 3 if not args.quick else 1))
         flops = model_flops(runs['rtseg'].model(), size)
         info = device_info()
-        result = dict(machine=dict(**info, load_average=os.getloadavg(), openvino_bf16=openvino_bf16(), auto=auto_engine('cpu'),
+        result = dict(machine=dict(**info, load_average=os.getloadavg(), openvino_bf16=openvino_bf16(),
+                                   auto={r['model']: r['engine'].split(': ')[1] for r in rows if r['engine'].startswith('auto')},
                                    threads=cpu_threads(), versions={k: v for k, v in versions().items() if v}),
                       quick=args.quick, size=size, photo=shape, folder_images=n_folder, rows=rows, seed_unet_ms=seed_ms,
                       rtseg_gflop=flops / 1e9, matmul_gflops=matmul_peak(1024 if args.quick else 4096))
