@@ -5,7 +5,7 @@
 # %% ../nbs/06a_engines.ipynb #07348ab0
 from __future__ import annotations
 from .core import atomic_write, check_choice, check_precision, default_device_type, device_info, file_hash, resolve_precision, AUTOCAST_DTYPES  # first: it imports fastai quietly
-import copy, functools, hashlib, importlib, io, json, os, sys, tempfile, time, warnings
+import copy, functools, gc, hashlib, importlib, io, json, os, sys, tempfile, time, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -315,7 +315,9 @@ def fastest_engine(run:Run, # the run whose network runs
         for e in names: built[e] = build_engine(e, run, size, cpu, precision, **kwargs); times[e] = probs_ms(built[e], size)
         return json.dumps(dict(times_ms=times, chosen=min(times, key=times.get), machine=json.loads(here)), indent=1).encode()
     chosen = json.loads(cached_file(name, measure).read_text())['chosen']
-    return built.get(chosen) or build_engine(chosen, run, size, cpu, precision, **kwargs)
+    engine = built.pop(chosen, None)
+    built.clear(); gc.collect()   # the other engines' thread pools go before the chosen one runs
+    return engine or build_engine(chosen, run, size, cpu, precision, **kwargs)
 
 # %% ../nbs/06a_engines.ipynb #e7330651
 def make_engine(model, # an nn.Module, or a Run (its network, exported once into the cache)
