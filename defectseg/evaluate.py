@@ -272,8 +272,10 @@ def _report(res:dict, out:Path, figures:dict, worst:pd.DataFrame) -> str:
                   f"({sw['valid_best']:.4f}; {sw['valid_at_run_threshold']:.4f} at {t:g}): **{sw['chosen']:g}**. "
                   f"The `{res['split']}` split at both thresholds:", '', _md_table(rows.rename_axis('threshold')), '',
                   f"![threshold sweep]({figures['sweep']})", '']
-    lines += ['## Predictions', '', "Image, truth, prediction, and errors on the image (green: found, red: false alarm, blue: missed).", '',
-              f"![predictions]({figures['predictions']})", '', '## Worst cases', '']
+    if figures['predictions'] in res['figures']:
+        lines += ['## Predictions', '', "Image, truth, prediction, and errors on the image (green: found, red: false alarm, blue: missed).", '',
+                  f"![predictions]({figures['predictions']})", '']
+    lines += ['## Worst cases', '']
     if worst.empty: lines += ['No defect image in this split.', '']
     else: lines += ['The defect images with the lowest Dice:', '', _md_table(worst[['image', 'cls', 'dice']].set_index('image')), '',
                     f"![worst cases]({figures['worst']})", '']
@@ -340,7 +342,7 @@ def _write_eval(res:dict, pred:dict, items:pd.DataFrame, images:list, stage:Path
         split_curve = pd.DataFrame(dict(dice=sw['split_dice'], defect_dice=sw['split_defect_dice']), index=sw['thresholds'])
         plot_sweep(valid_curve, sw['chosen'], threshold, split_curve, out=stage/figures['sweep'], split=res['split'])
     sample = [i for c in ALL_CLASSES for i in items.index[items.cls == c][:n_per_class]]
-    plot_cases(images, pred, sample, size, threshold, [f"{items.cls[i]}: {Path(items.image[i]).name}" for i in sample], out=stage/figures['predictions'])
+    if sample: plot_cases(images, pred, sample, size, threshold, [f"{items.cls[i]}: {Path(items.image[i]).name}" for i in sample], out=stage/figures['predictions'])
     worst = worst_cases(pred, items, n_worst)
     if not worst.empty:
         plot_cases(images, pred, worst.pos, size, threshold, [f"{r.image}\nDice {r.dice:.3f}" for r in worst.itertuples()], out=stage/figures['worst'])
