@@ -52,19 +52,22 @@ class Protocol:
     def width(self, arch:str) -> int|None: return (self.widths or {}).get(arch)
 
 # %% ../nbs/09a_experiments.ipynb #b1fd2ef8
-def _drawn(folder:Path, n:int, good:int, size:tuple, seed:int) -> Path:
+def _drawn(folder:Path, n:int, good:int, size:tuple, seed:int, ablate=()) -> Path:
     "The dataset `make_synth` draws with these arguments at `folder`: drawn (or finished) the first time, reused afterwards"
     want = {p.as_posix() for _, _, p, _ in synth_files(n, good)}
     have = {Path(p).relative_to(folder.resolve()).as_posix() for p in find_items(folder).image} if folder.is_dir() else set()
     if have - want: raise ValueError(f"{folder} holds images that its draw does not make ({sorted(have - want)[0]}); pass another root")
-    if have != want: make_synth(folder, n=n, good=good, width=size[0], height=size[1], seed=seed, overwrite=folder.is_dir(), progress=False)
+    if have != want: make_synth(folder, n=n, good=good, width=size[0], height=size[1], seed=seed, overwrite=folder.is_dir(),
+                                ablate=ablate, progress=False)
     return folder
 
 @patch
-def data(self:Protocol, root, seed:int) -> Path:
+def data(self:Protocol, root, seed:int,
+         ablate=()) -> Path: # generator components switched off (synth.COMPONENTS): the same draw without them
     "The training set of the run with `seed`: `make_synth` with that seed under `root`, split into train and valid with it"
     w, h = self.synth_size
-    folder = _drawn(Path(root)/f'train_seed{seed}_n{self.n}_good{self.good}_{w}x{h}', self.n, self.good, self.synth_size, seed)
+    tag = f"_without_{'+'.join(sorted(ablate))}" if ablate else ''
+    folder = _drawn(Path(root)/f'train_seed{seed}_n{self.n}_good{self.good}_{w}x{h}{tag}', self.n, self.good, self.synth_size, seed, ablate)
     if not (folder/'split.csv').exists(): get_split(folder, seed=seed, valid_pct=self.valid_pct, test_pct=0)
     return folder
 
@@ -138,12 +141,13 @@ def run_protocol(arch:str, # an architecture from list_models()
                  lr:float, # the peak learning rate, from find_lr
                  dev:Path|None=None, # the development set (real samples, MSD layout) to score too; None to skip
                  name:str|None=None, # the run's and record's name; None for arch_s(seed)
+                 ablate=(), # generator components switched off in the training draw (see Protocol.data)
                  **train_kw) -> dict: # more for train: augs, extra_train, bce_weight ...
     "Train `arch` on the draw of `seed` under `proto` (or read its record), score it on the fixed test set, write its record to `results`"
     name, results = name or f'{arch}_s{seed}', Path(results)
     rec_file, run = results/f'{name}.json', Path(out_dir)/name
     if rec_file.exists(): return json.loads(rec_file.read_text())
-    data, test = proto.data(root, seed), proto.test_set(root)
+    data, test = proto.data(root, seed, ablate), proto.test_set(root)
     spe = proto.steps_per_epoch(data, train_kw.get('extra_train'))
     epochs = -(-proto.steps // spe)
     if run.exists(): shutil.rmtree(run)   # our own unfinished run: a finished one has its record
@@ -153,7 +157,7 @@ def run_protocol(arch:str, # an architecture from list_models()
         train(data, epochs, model=arch, img_h=proto.img_size[0], img_w=proto.img_size[1], base_channels=proto.width(arch),
               out_dir=out_dir, run_name=name, seed=seed, lr=lr, batch_size=proto.batch_size, patience=epochs,
               cache=Path(out_dir)/'cache', **train_kw)
-    rec = _record(run, proto, name=name, seed=seed, data=data.name, steps=epochs * spe, cpu_seconds=time.process_time() - c0,
+    rec = _record(run, proto, name=name, seed=seed, data=data.name, ablate=sorted(ablate), steps=epochs * spe, cpu_seconds=time.process_time() - c0,
                   wall_seconds=time.perf_counter() - t0)
     results.mkdir(parents=True, exist_ok=True)
     t1 = time.perf_counter()

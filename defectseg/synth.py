@@ -922,12 +922,14 @@ def image_look(img:np.ndarray,         # uint8 RGB photograph at REF_SIZE
 
 def look_sample(n:int=10,   # images per class (defect classes and good)
                 seed:int=0, # the sample's seed
+                ablate=(),  # generator components switched off (see COMPONENTS)
                ) -> pd.DataFrame:
     "The look of `n` synthetic photographs per class, drawn at REF_SIZE: a row per image and a row per defect object"
     rows = []
     for cls in ALL_CLASSES:
         for i in range(n):
-            img, mask, _ = synth_image(np.random.default_rng([seed, 1000 + ALL_CLASSES.index(cls), i]), cls, REF_SIZE[1], REF_SIZE[0])
+            img, mask, _ = synth_image(np.random.default_rng([seed, 1000 + ALL_CLASSES.index(cls), i]), cls, REF_SIZE[1], REF_SIZE[0],
+                                       ablate=ablate)
             rows += [dict(cls=cls, **row) for row in image_look(img, mask, cls)]
     return pd.DataFrame(rows)
 
