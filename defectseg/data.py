@@ -27,12 +27,13 @@ with warnings.catch_warnings():   # fastai's import warns that torch.jit.script 
 from .core import MAX_IMAGE_PIXELS, MAX_SEED, atomic_write, file_hash, write_image, check_seed, check_folder, check_output, cli_none
 
 # %% auto #0
-__all__ = ['SPLITS', 'MAX_MANIFEST_BYTES', 'make_tiny_dataset', 'mask_path', 'find_items', 'open_image', 'read_mask_file',
-           'exif_orientation', 'upright_mask', 'image_size', 'resize_mask', 'load_mask', 'DatasetWarning',
-           'count_decodes', 'ImageCache', 'DatasetReport', 'check_dataset', 'read_split', 'save_split', 'get_split',
-           'read_image', 'load_image', 'default_cache_dir', 'ResizeCache', 'MemoryCache', 'ReadImage', 'ReadMask',
-           'SplitLookup', 'defect_datablock', 'normalize_stats', 'input_tfms', 'fitting_cache', 'defect_dataloaders',
-           'dataset_check', 'defectseg_check']
+__all__ = ['MASK_RULES', 'SPLITS', 'MAX_MANIFEST_BYTES', 'make_tiny_dataset', 'mask_path', 'find_items', 'open_image',
+           'read_mask_file', 'exif_orientation', 'upright_mask', 'image_size', 'check_mask_thresh', 'mask_thresh_arg',
+           'coverage_peaks', 'resize_mask', 'load_mask', 'DatasetWarning', 'count_decodes', 'ImageCache',
+           'DatasetReport', 'check_dataset', 'read_split', 'save_split', 'get_split', 'read_image', 'load_image',
+           'default_cache_dir', 'ResizeCache', 'MemoryCache', 'ReadImage', 'ReadMask', 'SplitLookup',
+           'defect_datablock', 'normalize_stats', 'input_tfms', 'fitting_cache', 'defect_dataloaders', 'dataset_check',
+           'defectseg_check']
 
 # %% ../nbs/01_data.ipynb #3ae7aec3
 def _draw_defect(cls, shape, rng) -> np.ndarray:
@@ -185,21 +186,47 @@ def image_size(path) -> tuple:
     with open_image(path) as im: w, h = im.size; return (w, h) if exif_orientation(im) in _ORIENT_SWAPS else (h, w)
 
 # %% ../nbs/01_data.ipynb #a4028112
+MASK_RULES = ('thin',)   # named rules of resize_mask besides a fraction
+
+def check_mask_thresh(thresh, flag:str='mask_thresh'):
+    "Refuse a `thresh` of resize_mask that is neither a fraction in (0, 1] nor a name of MASK_RULES, naming `flag`"
+    if thresh in MASK_RULES: return thresh
+    if isinstance(thresh, bool) or not isinstance(thresh, (int, float)) or not 0 < thresh <= 1:
+        raise ValueError(f"--{flag} {thresh!r}: give the share of a pixel's footprint that makes it defect, in (0, 1], or one of {', '.join(MASK_RULES)}")
+    return float(thresh)
+
+def mask_thresh_arg(s:str) -> float|str:
+    "A command line's --mask_thresh: a fraction, or a name of MASK_RULES"
+    try: return float(s)
+    except ValueError: return s
+
+def coverage_peaks(frac:np.ndarray) -> np.ndarray:
+    "Pixels of `frac` that peak across some direction: at least both neighbours along it, one of them at most half as covered"
+    f = np.pad(frac, 1)
+    h, w = frac.shape
+    at = lambda dy, dx: f[1 + dy:1 + dy + h, 1 + dx:1 + dx + w]
+    peak = np.zeros(frac.shape, bool)
+    for dy, dx in ((0, 1), (1, 0), (1, 1), (1, -1)):
+        a, b = at(dy, dx), at(-dy, -dx)
+        peak |= (frac >= a) & (frac >= b) & (np.minimum(a, b) <= frac / 2)
+    return peak
+
 def resize_mask(mask:np.ndarray,   # 0/1 mask, (H, W)
                 size,              # (h, w) to resize to
-                thresh:float=0.1,  # a pixel is defect when at least this fraction of its footprint is
+                thresh:float|str=0.1,  # a pixel is defect when at least this fraction of its footprint is; or 'thin' (see below)
                ) -> np.ndarray:
     "Resize a 0/1 mask by area averaging, then threshold the defect fraction of each pixel's footprint"
-    assert 0 < thresh <= 1, f"thresh={thresh}: the defect fraction must be in (0, 1]"
+    check_mask_thresh(thresh)
     h, w = size
     if mask.shape == (h, w): return mask.astype(np.uint8)
     frac = cv2.resize(mask.astype(np.float32), (w, h), interpolation=cv2.INTER_AREA)
-    return (frac >= thresh - 1e-6).astype(np.uint8)
+    if thresh != 'thin': return (frac >= thresh - 1e-6).astype(np.uint8)
+    return ((frac >= 0.5 - 1e-6) | ((frac >= 0.1 - 1e-6) & coverage_peaks(frac))).astype(np.uint8)
 
 # %% ../nbs/01_data.ipynb #54c0dd71
 def load_mask(image_path,          # an image in a class folder
               size:tuple|None=None,           # (h, w) to resize to (see resize_mask), or None for the mask's own size
-              thresh:float=0.1,    # the fraction of a pixel's footprint that must be defect, when resizing
+              thresh:float|str=0.1,    # the fraction of a pixel's footprint that must be defect, when resizing (see resize_mask)
              ) -> np.ndarray:
     "The 0/1 uint8 mask of the image at `image_path`, upright as its image (zeros for a `good` image)"
     mp = mask_path(image_path)

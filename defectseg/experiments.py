@@ -119,7 +119,7 @@ def _record(run:Path, proto:Protocol, **extra) -> dict:
     return dict(arch=cfg['model'], run=str(run), img_h=cfg['img_h'], img_w=cfg['img_w'],
                 base_channels=cfg['model_kwargs'].get('base_channels'), epochs=cfg['epochs'], epochs_run=len(hist),
                 best_epoch=int(hist[MONITOR].idxmax()) if MONITOR in hist else None, batch_size=cfg['batch_size'],
-                lr=cfg['lr'], bce_weight=cfg['bce_weight'], augs=cfg.get('augs'), extra_train=cfg.get('extra_train', []),
+                lr=cfg['lr'], bce_weight=cfg['bce_weight'], mask_thresh=cfg.get('mask_thresh', 0.1), augs=cfg.get('augs'), extra_train=cfg.get('extra_train', []),
                 params=count_params(model), gflops=model_flops(model, proto.img_size) / 1e9, protocol=asdict(proto), **extra)
 
 def _scored(run:Path, images:Path, rows_file:Path, prefix:str='') -> dict:

@@ -233,7 +233,7 @@ def dataloaders(self:Run,
     items = [Path(o) for o in items]
     if not items: raise ValueError("no images given")
     everything = lambda o: [[0], list(range(len(o)))]
-    dblock = defect_datablock(everything, self.size, cache=cache, stats=self.stats)
+    dblock = defect_datablock(everything, self.size, cache=cache, stats=self.stats, mask_thresh=self.config.get('mask_thresh', 0.1))
     return dblock.dataloaders(items, bs=bs or self.config.get('batch_size') or 8, **kwargs)
 
 @patch

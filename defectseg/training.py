@@ -16,6 +16,7 @@ from fastcore.script import call_parse, Param
 from fastai.torch_core import rank_distrib, num_distrib, distrib_barrier, set_seed
 from .models import list_models, model_min_size
 from .data import DatasetReport, MemoryCache, ResizeCache, check_dataset, defect_dataloaders, read_split, save_split, normalize_stats, mask_path
+from .data import check_mask_thresh, mask_thresh_arg
 from .learner import defect_learner, evaluate, plot_history, export_learner, model_options
 from .callbacks import MONITOR, SCHEDULES, fit_run, start_wandb, finish_wandb, NonFiniteLoss, saving
 from .run import Run, RunBusy, busy_message, run_status, run_lock, lock_holder, write_marker, MARKER, RUN_FILES
@@ -42,7 +43,8 @@ _OPTION_CHECKS = dict(
     patience=lambda v: check_int(v, '--patience', 1, MAX_EPOCHS), base_channels=lambda v: v is None or check_int(v, '--base_channels', 1, 1024),
     seed=check_seed, num_workers=lambda v: check_int(v, '--num_workers', 0, 64), n_preds=lambda v: check_int(v, '--n_preds', 0, 1000),
     aug_p_img=lambda v: check_number(v, '--aug_p_img', 0, 1), aug_p=lambda v: check_number(v, '--aug_p', 0, 1),
-    schedule=lambda v: check_choice(v, '--schedule', SCHEDULES), precision=resolve_precision, run_name=_check_run_name)
+    schedule=lambda v: check_choice(v, '--schedule', SCHEDULES), precision=resolve_precision, run_name=_check_run_name,
+    mask_thresh=check_mask_thresh)
 
 def check_train_options(**opts):
     "Check each of `train`'s names and numbers among `opts` (one line naming the flag); no file is touched"
@@ -123,7 +125,8 @@ def _epochs_done(run:Path) -> int:
     except (ValueError, OSError): return 0
 
 # %% ../nbs/05c_training.ipynb #83105196
-_COMPARED = ('model', 'img_h', 'img_w', 'batch_size', 'lr', 'threshold', 'bce_weight', 'weight_decay', 'seed', 'schedule', 'augs', 'aug_p_img', 'aug_p')
+_COMPARED = ('model', 'img_h', 'img_w', 'batch_size', 'lr', 'threshold', 'bce_weight', 'weight_decay', 'seed', 'schedule', 'augs', 'aug_p_img', 'aug_p',
+             'mask_thresh')
 
 def _train_defaults() -> dict: return {k: p.default for k, p in inspect.signature(train).parameters.items()}
 
@@ -216,7 +219,8 @@ def _dataloaders(report:DatasetReport, extras:list, cfg:dict, manifest, cache, n
     "The training data loaders from the checked reports; in a distributed run the first process builds them first (it writes the manifest)"
     batch_tfms = defect_augs(cfg['augs'], p_img=cfg['aug_p_img'], p=cfg['aug_p']) if cfg.get('augs') else None
     def make(): return defect_dataloaders(report, img_size=(cfg['img_h'], cfg['img_w']), bs=cfg['batch_size'], seed=cfg['seed'],
-                                          manifest=manifest, extra_train=extras, cache=cache or report.cache, num_workers=num_workers, batch_tfms=batch_tfms)
+                                          manifest=manifest, extra_train=extras, cache=cache or report.cache, num_workers=num_workers, batch_tfms=batch_tfms,
+                                          mask_thresh=cfg.get('mask_thresh', 0.1))
     distrib_barrier()
     if main: dls = make()
     distrib_barrier()
@@ -305,6 +309,7 @@ def train(base_path:str|DatasetReport|None=None, # the dataset root (oil/, scrat
           batch_size:int=8, # images per batch
           lr:float=1e-3, # peak learning rate (one-cycle) or the constant one
           threshold:float=0.5, # probability above which a pixel is defect
+          mask_thresh:float|str=0.1, # training targets at the training size: the share of a pixel's footprint that makes it defect, or 'thin' (see data.resize_mask)
           base_channels:int|None=None, # model width; None for the architecture's default (64 for unet)
           patience:int=10, # early stopping: epochs without a better validation defect_dice
           bce_weight:float=0.5, # BCE share of the loss; the rest is soft Dice
@@ -333,16 +338,18 @@ def train(base_path:str|DatasetReport|None=None, # the dataset root (oil/, scrat
     check_train_options(model=model, epochs=epochs, img_h=img_h, img_w=img_w, batch_size=batch_size, lr=lr, threshold=threshold,
                         bce_weight=bce_weight, weight_decay=weight_decay, patience=patience, base_channels=base_channels, seed=seed,
                         num_workers=num_workers, n_preds=n_preds, aug_p_img=aug_p_img, aug_p=aug_p, schedule=schedule,
-                        precision=precision, run_name=run_name)
+                        precision=precision, run_name=run_name, mask_thresh=mask_thresh)
     if not resume: _check_applies(dict(use_wandb=use_wandb, wandb_project=wandb_project, n_preds=n_preds, augs=augs, aug_p_img=aug_p_img, aug_p=aug_p))
     run, state = _run_dir(out_dir, run_name), {}
     cfg = dict(model=model, model_kwargs=model_options(model, base_channels, (img_h, img_w)), img_h=img_h, img_w=img_w,
-               threshold=threshold, bce_weight=bce_weight, base_path=base_path, manifest=manifest, extra_train=extra_train, seed=seed,
+               threshold=threshold, mask_thresh=mask_thresh, bce_weight=bce_weight, base_path=base_path, manifest=manifest, extra_train=extra_train, seed=seed,
                epochs=epochs, batch_size=batch_size, lr=lr, weight_decay=weight_decay, patience=patience, schedule=schedule,
                augs=augs, aug_p_img=aug_p_img, aug_p=aug_p, channels_last=channels_last, run_name=run_name)
     if resume: cfg, state = _resumed_config(run, cfg)
     size = (cfg['img_h'], cfg['img_w'])   # the scan decodes each image once, at this size, for the loader
-    report, extras = check_train_inputs(run, cfg['base_path'], cfg['extra_train'], cfg['manifest'], resume, ResizeCache(size) if cache else MemoryCache(size, full_masks=True))
+    mt = cfg.get('mask_thresh', 0.1)   # a run from before the option made its targets with 0.1
+    report, extras = check_train_inputs(run, cfg['base_path'], cfg['extra_train'], cfg['manifest'], resume,
+                                        ResizeCache(size, mask_thresh=mt) if cache else MemoryCache(size, mt, full_masks=True))
     if resume:   # the run's own split, on the same bytes: nothing is added to it
         _check_same_split(report, run); _check_same_data(report, run, cfg['base_path']); manifest = run/'split.csv'
         cfg['base_path'] = str(report.root)
@@ -394,6 +401,7 @@ _EXTRA_TRAIN = Param('more dataset roots (offline augmentation) that join train 
 
 _NONE_FLAGS = ('run_name', 'manifest', 'augs')   # str flags whose help offers None
 _BASE_CHANNELS = Param("model width; None for the architecture's default (64 for unet)", int_or_None)
+_MASK_THRESH = Param("training targets: the share of a pixel's footprint that makes it defect, or thin", mask_thresh_arg)
 
 @call_parse
 @cli_errors
@@ -401,9 +409,10 @@ _BASE_CHANNELS = Param("model width; None for the architecture's default (64 for
 def defectseg_train(extra_train:_EXTRA_TRAIN=None,
                     num_workers:int|None=None, # DataLoader workers; default min(4, CPUs - 1)
                     base_channels:_BASE_CHANNELS=None,
+                    mask_thresh:_MASK_THRESH=0.1,
                     **kwargs):
     "Train a defect segmentation model; write checkpoints, the exported learner, logs, curves and test metrics"
     if num_workers is None: num_workers = max(0, min(4, (os.cpu_count() or 1) - 1))
     kwargs = {k: None if k in _NONE_FLAGS and v == 'None' else v for k, v in kwargs.items()}
-    run = train(extra_train=extra_train, num_workers=num_workers, base_channels=base_channels, **kwargs)
+    run = train(extra_train=extra_train, num_workers=num_workers, base_channels=base_channels, mask_thresh=mask_thresh, **kwargs)
     print(f"Run folder: {run}")

@@ -13,10 +13,11 @@ from pathlib import Path
 from fastcore.script import call_parse
 from nbdev.test import test_nb
 
-NOTEBOOKS = {'architectures': '10_architectures.ipynb', 'augmentation': '17_augmentation.ipynb', 'generator': '18_generator.ipynb'}   # study -> its page
+NOTEBOOKS = {'architectures': '10_architectures.ipynb', 'augmentation': '17_augmentation.ipynb', 'generator': '18_generator.ipynb',
+             'targets': '19_targets.ipynb'}   # study -> its page
 
 @call_parse
-def main(study:str, # the study: architectures, augmentation or generator
+def main(study:str, # the study: architectures, augmentation, generator or targets
          threads:int=2): # torch threads
     "Run the study `study` to the end"
     if study not in NOTEBOOKS: sys.exit(f"run_study.py: unknown study {study!r}; choose one of {', '.join(NOTEBOOKS)}")
