@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 from fastcore.basics import patch
 from .core import atomic_write, file_hash  # first: it imports fastai quietly
 from .models import count_params, model_flops
-from .metrics import flat_cols, flat_scores, flat_cis, rows_counts, paired_bootstrap, resample_weights, _stat
+from .metrics import flat_cols, flat_scores, flat_cis, rows_counts, paired_bootstrap, resample_weights, resampled_score
 from .synth import make_synth, synth_files
 from .data import find_items, get_split, read_split, defect_dataloaders
 from .learner import model_options, defect_learner, evaluate
@@ -246,7 +246,7 @@ def study_summary(folder:Path, # a folder of run_protocol records (with their pe
     runs, classes = _seed_counts(study_records(folder), folder, by, on)
     if reference not in runs: raise ValueError(f"{folder}: no records of the reference configuration {reference!r}")
     w, one = resample_weights(classes, n_boot, seed), np.ones((1, len(classes)), np.int32)
-    stat = lambda cfg, n, w, seeds=None: np.array([_stat(runs[cfg][s], classes, n, w) for s in seeds or runs[cfg]])   # (seeds, resamples)
+    stat = lambda cfg, n, w, seeds=None: np.array([resampled_score(runs[cfg][s], classes, n, w) for s in seeds or runs[cfg]])   # (seeds, resamples)
     pct = lambda v: np.percentile(v[~np.isnan(v)], [2.5, 97.5]) if (~np.isnan(v)).any() else (np.nan, np.nan)
     out = {}
     for cfg in runs:

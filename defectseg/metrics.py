@@ -14,8 +14,9 @@ from .losses import _plain
 
 # %% auto #0
 __all__ = ['COUNT_FIELDS', 'SUMMARY_KEYS', 'NAN', 'CI_KEYS', 'SCORE_KEYS', 'TABLE_COLS', 'CI_RECORD', 'seg_counts', 'summarise',
-           'threshold_counts', 'resample_weights', 'ci_names', 'bootstrap_ci', 'paired_bootstrap', 'metrics_table',
-           'flat_cols', 'flat_scores', 'flat_cis', 'rows_counts', 'SegCounts', 'SegMetric', 'seg_metrics']
+           'threshold_counts', 'resample_weights', 'resampled_score', 'ci_names', 'bootstrap_ci', 'paired_bootstrap',
+           'metrics_table', 'flat_cols', 'flat_scores', 'flat_cis', 'rows_counts', 'SegCounts', 'SegMetric',
+           'seg_metrics']
 
 # %% ../nbs/04b_metrics.ipynb #f1ff85b5
 COUNT_FIELDS = ('tp', 'fp', 'fn', 'n_pred', 'n_true', 'n_pixels')  # the columns of `seg_counts`
@@ -133,7 +134,7 @@ def _weighted(c:np.ndarray, good:np.ndarray, w:np.ndarray) -> dict:
                 defect_iou=_ratio_of(w @ (has * _ratio_of(tp, tp + fp + fn, 0.)), w @ has, NAN),
                 good_flagged=_ratio_of(w @ (good & (n_pred > 0)), w @ good, NAN))
 
-def _stat(counts, classes, name:str, w:np.ndarray) -> np.ndarray:
+def resampled_score(counts, classes, name:str, w:np.ndarray) -> np.ndarray:
     "Score `name` (a `CI_KEYS` key, or `<class>_<key>`) under each row of `w`"
     c = np.asarray(counts.cpu() if isinstance(counts, torch.Tensor) else counts, dtype=np.int64).reshape(-1, len(COUNT_FIELDS))
     cls = np.array(['' if o is None else o for o in classes], dtype=object)
@@ -159,7 +160,7 @@ def bootstrap_ci(counts,             # (N, 6) per-image counts at one threshold
     def interval(v):
         v = v[~np.isnan(v)]
         return [float(x) for x in np.percentile(v, q)] if len(v) else [NAN, NAN]
-    return {n: interval(_stat(counts, classes, n, w)) for n in (names or ci_names())}
+    return {n: interval(resampled_score(counts, classes, n, w)) for n in (names or ci_names())}
 
 # %% ../nbs/04b_metrics.ipynb #24764bb5
 def paired_bootstrap(counts_a,           # (N, 6) per-image counts of model A
@@ -171,10 +172,10 @@ def paired_bootstrap(counts_a,           # (N, 6) per-image counts of model A
     "The difference B - A of score `name` with a paired bootstrap interval over the images"
     assert len(counts_a) == len(counts_b) == len(classes), "both models score the same images"
     w, one = resample_weights(classes, n_boot, seed), np.ones((1, len(classes)), np.int32)
-    d = _stat(counts_b, classes, name, w) - _stat(counts_a, classes, name, w)
+    d = resampled_score(counts_b, classes, name, w) - resampled_score(counts_a, classes, name, w)
     d = d[~np.isnan(d)]
     lo, hi = np.percentile(d, [50 * (1 - level), 50 * (1 + level)]) if len(d) else (NAN, NAN)
-    diff = float((_stat(counts_b, classes, name, one) - _stat(counts_a, classes, name, one))[0])
+    diff = float((resampled_score(counts_b, classes, name, one) - resampled_score(counts_a, classes, name, one))[0])
     return dict(diff=diff, low=float(lo), high=float(hi), p_above=float((d > 0).mean()) if len(d) else NAN)
 
 # %% ../nbs/04b_metrics.ipynb #31068652
