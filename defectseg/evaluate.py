@@ -15,6 +15,7 @@ from .data import DatasetReport, DatasetWarning, MemoryCache, check_dataset, fit
 from .metrics import TABLE_COLS, summarise, metrics_table
 from .learner import evaluate, split_scores
 from .run import Run
+from .engines import ENGINES, make_engine
 
 # %% auto #0
 __all__ = ['SPLIT_CHOICES', 'SWEEP_THRESHOLDS', 'EVAL_FILES', 'REPORT_COLS', 'eval_items', 'counts_at', 'threshold_curve',
@@ -288,6 +289,7 @@ def evaluate_run(base_path:str|None=None, # the dataset root (or its DatasetRepo
                  batch_size:int|None=None, # images per forward pass; None for the run's own, as train used
                  threshold:float|None=None, # probability above which a pixel is defect; None for the run's
                  precision:str='fp32', # fp32, bf16, fp16 or auto
+                 backend:str='torch', # the engine that runs the network: torch, onnx, openvino or auto (as defectseg_infer)
                  out:str|None=None, # where metrics.json, report.md and the figures go; None for <run>/eval_<split>/
                  overwrite:bool=False, # replace an earlier evaluation in out (only the files an evaluation writes)
                  n_per_class:int=2, # images of each class in the predictions figure
@@ -296,6 +298,7 @@ def evaluate_run(base_path:str|None=None, # the dataset root (or its DatasetRepo
                 ) -> dict:
     "Evaluate a trained run on a split or a folder; write metrics.json, report.md and figures; return the metrics"
     split, precision = check_choice(split, '--split', SPLIT_CHOICES), check_precision(precision)
+    check_choice(backend, '--backend', ENGINES)
     if batch_size is not None: check_batch_size(batch_size)
     if threshold is not None: check_threshold(threshold)
     check_int(n_per_class, '--n_per_class', 0, 100); check_int(n_worst, '--n_worst', 0, 100)
@@ -309,7 +312,9 @@ def evaluate_run(base_path:str|None=None, # the dataset root (or its DatasetRepo
         warnings.warn(f"--split all on {report.root}, the dataset the run was trained on: the numbers include its training images")
     threshold = run.threshold if threshold is None else threshold
     learn = run.learner(run.dataloaders(items.image, batch_size, cache=fitting_cache(report.cache, run.size)))
-    kw = dict(threshold=threshold, thresholds=SWEEP_THRESHOLDS, precision=precision, bs=batch_size or learn.dls.bs)
+    engine = None if backend == 'torch' else make_engine(run, run.config, backend, device=learn.dls.device.type, precision=precision)
+    kw = dict(threshold=threshold, thresholds=SWEEP_THRESHOLDS, precision=precision, bs=batch_size or learn.dls.bs,
+              engine=None if getattr(engine, 'name', 'torch') == 'torch' else engine)
     kept = KeepImages(run.stats)                            # the figures draw the pixels the prediction pass decoded
     with learn.added_cbs(kept): pred = evaluate(learn, items.image, keep=True, **kw)
     res = dict(split=split, run=str(run.path), checkpoint=str(run.weights), base_path=str(report.root), img_size=list(run.size),

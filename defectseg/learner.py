@@ -25,7 +25,7 @@ from .metrics import seg_metrics, seg_counts, summarise, threshold_counts, boots
 
 # %% auto #0
 __all__ = ['AutocastPrecision', 'defect_learner', 'quiet_training', 'upsample_proba', 'SplitCounter', 'split_scores',
-           'per_image_rows', 'evaluate', 'plot_history', 'export_learner', 'model_options', 'memory_dls',
+           'per_image_rows', 'EngineModel', 'evaluate', 'plot_history', 'export_learner', 'model_options', 'memory_dls',
            'training_speed']
 
 # %% ../nbs/05_learner.ipynb #fa5b89bb
@@ -156,8 +156,24 @@ def per_image_rows(items, classes, counts, net_counts, sizes) -> list:
                          net_dice=net_dice, net_pred_px=net_pred_px, net_true_px=net_true_px))
     return rows
 
-def _validate(learn:Learner, dl, counter:SplitCounter, precision:str) -> str:
-    "One `validate` pass of `dl` through `counter`, in `precision` without the learner's own precision callbacks; the precision used"
+class EngineModel(torch.nn.Module):
+    "An inference engine (see engines.make_engine) in place of a learner's model on `device`: normalised batch in, float32 logits out"
+    def __init__(self, engine, device):
+        super().__init__(); self.engine = engine
+        self.anchor = torch.nn.Parameter(torch.empty(0, device=device), requires_grad=False)   # where fastai puts the batches
+    def forward(self, x:torch.Tensor) -> torch.Tensor:
+        x = x.as_subclass(torch.Tensor).to(getattr(self.engine, 'device', x.device)).contiguous()
+        return self.engine(x).to(self.anchor.device)
+
+def _validate(learn:Learner, dl, counter:SplitCounter, precision:str, engine=None) -> str:
+    "One `validate` pass of `dl` through `counter`, in `precision` without the learner's own precision callbacks (or through `engine`); the precision used"
+    if engine is not None:
+        model, learn.model = learn.model, EngineModel(engine, learn.dls.device)
+        own = [cb for cb in learn.cbs if isinstance(cb, (ChannelsLast, MixedPrecision))]
+        try:
+            with learn.removed_cbs(own), learn.no_bar(): learn.validate(dl=dl, cbs=[counter])
+        finally: learn.model = model
+        return engine.precision
     device_type = next(learn.model.parameters()).device.type
     prec = resolve_precision(precision, device_type)
     learn.model.to(memory_format=torch.contiguous_format if prec == 'fp32' else torch.channels_last)
@@ -177,6 +193,7 @@ def evaluate(learn:Learner, # a learner of a run: defect_learner or Run.learner
              keep:bool=False, # keep 8-bit probabilities and true masks (for figures)
              native:bool=True, # score at each photograph's own size, as defectseg_infer delivers it; False: at the network's size
              masks:MemoryCache|None=None, # with native: where the own-size masks come from (full_mask); None for the loader's cache
+             engine=None, # an engine of engines.make_engine to run the network instead of learn.model (at its own precision); None: learn.model
             ) -> dict:
     "Loss and metrics of `learn` on `items` at `threshold`, overall and per class, with the per-image counts at every threshold"
     threshold = float(getattr(learn.loss_func, 'threshold', 0.5) if threshold is None else threshold)
@@ -187,14 +204,14 @@ def evaluate(learn:Learner, # a learner of a run: defect_learner or Run.learner
     dl = learn.dls.test_dl(items, with_labels=True, bs=bs or learn.dls.bs)
     loss = BCEDiceLoss(bce_weight=getattr(learn.loss_func, 'bce_weight', 0.5), threshold=threshold, reduction='none')
     counter = SplitCounter(ths, loss, keep, items if native else None, masks or _full_masks(dl))
-    prec = _validate(learn, dl, counter, precision)
+    prec = _validate(learn, dl, counter, precision, engine)
     net, losses, i, classes = torch.cat(counter.net_counts), torch.cat(counter.losses), ths.index(threshold), [class_of(p) for p in items]
     counts = torch.cat(counter.counts) if native else net
     res = split_scores(counts[:, i], losses, classes)
     if native: _with_net(res, split_scores(net[:, i], losses, classes))
     res.update(scored_at='native' if native else 'network', ci=bootstrap_ci(counts[:, i], classes),
                per_image=per_image_rows(items, classes, counts[:, i], net[:, i], counter.sizes),
-               threshold=threshold, eval_precision=prec, thresholds=ths, counts=counts, losses=losses)
+               threshold=threshold, eval_precision=prec, backend=getattr(engine, 'name', 'torch'), thresholds=ths, counts=counts, losses=losses)
     if keep: res.update(probs=torch.cat(counter.probs), masks=torch.cat(counter.masks))
     return res
 
