@@ -337,13 +337,16 @@ def os_errors(flag:str, path):
 def write_image(path, # the file to write; its suffix picks the format (.png, .jpg, ...)
                 image:np.ndarray, # uint8 RGB (H, W, 3) or grey (H, W)
                 quality:int=95, # JPEG quality
+                bilevel:bool=False, # a grey mask as a 1-bit PNG: 0 black, anything else white (PNG only)
                ) -> Path:
     "Encode `image` and write it to `path` in one rename; an OSError names the file"
     import cv2
     path = Path(path)
     assert image.dtype == np.uint8 and image.ndim in (2, 3), f"write_image: uint8 (H, W) or (H, W, 3) expected, not {image.dtype} {image.shape}"
+    assert not bilevel or (image.ndim == 2 and path.suffix.lower() == '.png'), f"write_image: bilevel is for a grey mask written as .png, not {path.name}"
     a = cv2.cvtColor(image, cv2.COLOR_RGB2BGR) if image.ndim == 3 else image
-    params = [cv2.IMWRITE_JPEG_QUALITY, quality] if path.suffix.lower() in ('.jpg', '.jpeg') else []
+    params = ([cv2.IMWRITE_JPEG_QUALITY, quality] if path.suffix.lower() in ('.jpg', '.jpeg') else
+              [cv2.IMWRITE_PNG_BILEVEL, 1] if bilevel else [])
     try: ok, data = cv2.imencode(path.suffix.lower(), a, params)
     except cv2.error: ok = False
     if not ok: raise OSError(f"{path}: could not be encoded as {path.suffix or 'an image (no suffix)'}")

@@ -16,10 +16,11 @@ from .data import input_tfms
 from .run import Run
 
 # %% auto #0
-__all__ = ['ENGINES', 'PRECISIONS_OF', 'engine_installed', 'openvino_bf16', 'auto_engine', 'MatrixAdaptiveAvgPool', 'exportable',
-           'onnx_bytes', 'export_onnx', 'cache_folder', 'cached_file', 'engine_cache', 'cpu_threads', 'onnx_session',
-           'Engine', 'TorchEngine', 'pixels_onnx', 'OnnxEngine', 'OpenVinoEngine', 'build_engine', 'probs_ms',
-           'fastest_engine', 'make_engine']
+__all__ = ['ENGINES', 'PRECISIONS_OF', 'ENGINE_PRECISIONS', 'engine_installed', 'openvino_bf16', 'auto_engine',
+           'MatrixAdaptiveAvgPool', 'exportable', 'onnx_bytes', 'export_onnx', 'cache_folder', 'cached_file',
+           'engine_cache', 'cpu_threads', 'onnx_session', 'Engine', 'TorchEngine', 'pixels_onnx', 'OnnxEngine',
+           'OpenVinoEngine', 'build_engine', 'probs_ms', 'fastest_engine', 'make_engine', 'calibration_images',
+           'int8_onnx', 'int8_cache']
 
 # %% ../nbs/06a_engines.ipynb #0c9d5f5e
 ENGINES = ('auto', 'torch', 'onnx', 'openvino')   # what --backend accepts
@@ -44,7 +45,8 @@ def openvino_bf16() -> bool:
     import openvino as ov
     return 'BF16' in ov.Core().get_property('CPU', 'OPTIMIZATION_CAPABILITIES')
 
-PRECISIONS_OF = {'torch': ('auto', 'fp32', 'bf16', 'fp16'), 'onnx': ('auto', 'fp32'), 'openvino': ('auto', 'fp32', 'bf16')}
+PRECISIONS_OF = {'torch': ('auto', 'fp32', 'bf16', 'fp16'), 'onnx': ('auto', 'fp32'), 'openvino': ('auto', 'fp32', 'bf16', 'int8')}
+ENGINE_PRECISIONS = ('auto', 'fp32', 'bf16', 'fp16', 'int8')   # what --precision accepts for inference: int8 in OpenVINO, asked for by name
 
 def auto_engine(device_type:str|None=None, # 'cpu', 'cuda' or 'mps'; None for the best device here
                 precision:str='auto', # the precision asked for: an engine that does not run it is passed over
@@ -242,7 +244,7 @@ class OpenVinoEngine(Engine):
     def __init__(self, source, precision:str='auto', threads:int|None=None, hint:str='LATENCY', **kwargs):
         self.ov = _require('openvino')
         if precision == 'auto': precision = 'bf16' if openvino_bf16() else 'fp32'
-        if precision not in ('fp32', 'bf16'): raise ValueError(f"--precision {precision}: OpenVINO runs fp32 or bf16 on a CPU")
+        if precision not in ('fp32', 'bf16', 'int8'): raise ValueError(f"--precision {precision}: OpenVINO runs fp32, bf16 or int8 on a CPU")
         self.precision, self.core, self.source, self.compiled = precision, self.ov.Core(), source, {}
         self.options = {'PERFORMANCE_HINT': hint, 'INFERENCE_PRECISION_HINT': 'bf16' if precision == 'bf16' else 'f32',
                         'INFERENCE_NUM_THREADS': threads or cpu_threads()}
@@ -283,6 +285,10 @@ def build_engine(name:str, # 'torch', 'onnx' or 'openvino' (installed)
                  **kwargs, # engine options
                 ):
     "The engine `name` for `model` at `size`"
+    if precision == 'int8':
+        if name != 'openvino': raise ValueError(f"--precision int8 runs in OpenVINO only: use --backend openvino (pip install 'defectseg[openvino]'), not {name}")
+        if not isinstance(model, Run): raise ValueError("--precision int8 needs a training run: its training images calibrate the int8 graph")
+        return OpenVinoEngine(int8_cache(model, size), 'int8', **kwargs)
     if name == 'torch': return TorchEngine(model.model() if isinstance(model, Run) else model, device, precision, **kwargs)
     source = engine_cache(model, size) if isinstance(model, Run) else onnx_bytes(model, size)
     return (OnnxEngine if name == 'onnx' else OpenVinoEngine)(source, precision, **kwargs)
@@ -306,7 +312,7 @@ def fastest_engine(run:Run, # the run whose network runs
     "The installed CPU engine whose `probs` runs `run` fastest at `size`, timed the first time and then read from `cache_folder()`"
     names = [e for e in ('openvino', 'onnx', 'torch') if precision in PRECISIONS_OF[e] and engine_installed(e)]
     cpu = torch.device('cpu')
-    if len(names) == 1: return build_engine(names[0], run, size, cpu, precision, **kwargs)
+    if len(names) <= 1: return build_engine(names[0] if names else 'torch', run, size, cpu, precision, **kwargs)
     here = json.dumps([device_info()['name'], cpu_threads(), precision, names, sorted(map(str, kwargs.items()))])
     name = f"auto-{run.config['model']}-{size[0]}x{size[1]}-{file_hash(run.weights)[:16]}-{hashlib.sha256(here.encode()).hexdigest()[:12]}.json"
     built = {}
@@ -324,11 +330,11 @@ def make_engine(model, # an nn.Module, or a Run (its network, exported once into
                 config:dict, # the run's configuration: img_h, img_w
                 backend:str='auto', # 'auto', 'torch', 'onnx' or 'openvino'
                 device:str|None=None, # where PyTorch runs; None for the best device here (the other engines run on the CPU)
-                precision:str='auto', # 'auto', 'fp32', 'bf16' or 'fp16', as each engine accepts
+                precision:str='auto', # 'auto', 'fp32', 'bf16', 'fp16' or 'int8' (OpenVINO, a run), as each engine accepts
                 **kwargs, # engine options: channels_last (torch), threads, spin (onnx), hint (openvino)
                ):
     "The engine that runs the network; an engine asked for by name but not installed falls back to PyTorch with a note"
-    check_choice(backend, '--backend', ENGINES); check_precision(precision)
+    check_choice(backend, '--backend', ENGINES); check_choice(precision, '--precision', ENGINE_PRECISIONS)
     dev = torch.device(device or default_device_type())
     size = (int(config['img_h']), int(config['img_w']))
     if backend == 'auto' and dev.type == 'cpu' and isinstance(model, Run): return fastest_engine(model, size, precision, **kwargs)
@@ -338,3 +344,45 @@ def make_engine(model, # an nn.Module, or a Run (its network, exported once into
         except ImportError as e: print(f"note: {e}; running PyTorch instead", file=sys.stderr)
         name = 'torch'
     return build_engine(name, model, size, dev, precision, **kwargs)
+
+# %% ../nbs/06a_engines.ipynb #2974af22
+def calibration_images(run:Run, # the run: its split.csv and dataset give the images
+                       size:tuple, # (h, w) of the network's input
+                       n:int=16, # images, spread over the training split
+                      ) -> np.ndarray:
+    "Normalised images (n, 3, h, w) from the run's training split, as training prepares them, to calibrate int8"
+    from defectseg.data import load_image
+    base = Path(str(run.config.get('base_path') or ''))
+    try: files = [base/f for f in run.split().query("split == 'train'").file]
+    except (OSError, ValueError) as e: raise ValueError(f"--precision int8: calibrates on the run's training images: {e}") from None
+    files = [f for f in files if f.is_file()]
+    if not files: raise ValueError(f"--precision int8: calibrates on the run's training images, and its dataset {base} does not hold them")
+    pick = [files[i] for i in np.linspace(0, len(files) - 1, min(n, len(files))).round().astype(int)]
+    mean, std = (np.array(s, np.float32)[:, None, None] for s in run.stats)
+    return np.stack([(load_image(f, size).transpose(2, 0, 1) / np.float32(255) - mean) / std for f in pick]).astype(np.float32)
+
+# %% ../nbs/06a_engines.ipynb #ab217d2c
+def int8_onnx(source:bytes, # an fp32 ONNX model (onnx_bytes)
+              calib:np.ndarray, # normalised calibration images (N, 3, h, w)
+             ) -> bytes:
+    "`source` quantised to int8 (QDQ: per-channel int8 weights, uint8 activations) by ONNX Runtime's static quantisation on `calib`"
+    _require('onnx')
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+    class Reader(CalibrationDataReader):
+        def __init__(self): self.rest = iter(calib)
+        def get_next(self): return next(({'image': x[None]} for x in self.rest), None)
+    with tempfile.TemporaryDirectory() as d:
+        f32, pre, q = (Path(d)/n for n in ('f32.onnx', 'pre.onnx', 'int8.onnx'))
+        f32.write_bytes(source)
+        quant_pre_process(str(f32), str(pre))
+        quantize_static(str(pre), str(q), Reader(), quant_format=QuantFormat.QDQ, per_channel=True,
+                        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8)
+        return q.read_bytes()
+
+def int8_cache(run:Run, # the run whose network is quantised
+               size:tuple, # (h, w) of the input
+              ) -> Path:
+    "The run's network as an int8 ONNX graph at `size`: quantised once, on its training images, into `cache_folder()`"
+    name = f"{run.config['model']}-{size[0]}x{size[1]}-{file_hash(run.weights)[:16]}-int8.onnx"
+    return cached_file(name, lambda: int8_onnx(engine_cache(run, size).read_bytes(), calibration_images(run, size)))

@@ -53,7 +53,7 @@ class Predictor:
                  model:nn.Module|Run|None, # the network (logits out), or a Run (its exported graph is cached beside it); None with an engine
                  config:dict, # the run's configuration (Run.config): img_h, img_w, threshold, normalize, model
                  device:str|None=None, # where PyTorch runs: 'cpu', 'cuda', ...; None for the best device here
-                 precision:str='auto', # 'auto' (the fastest the engine runs well here), 'fp32', 'bf16' or 'fp16'
+                 precision:str='auto', # 'auto' (the fastest the engine runs well here), 'fp32', 'bf16', 'fp16', or 'int8' (OpenVINO, a run)
                  threshold:float|None=None, # probability above which a pixel is defect; None: the run's
                  tile:tuple|None=None, # (h, w) of a tile for tiled inference; None: the training size
                  overlap:float=0.25, # share of a tile that overlaps its neighbour
@@ -303,7 +303,7 @@ def _write(pair:tuple, rgb:np.ndarray|None, mask:np.ndarray, out, times:StageTim
     start = time.perf_counter()
     try:
         if rgb is not None: write_image(pair[0], overlay(rgb, mask))
-        write_image(pair[1], mask * 255)
+        write_image(pair[1], mask, bilevel=True)
     except OSError as e: raise OSError(f"--out {out}: {e}") from None
     finally: times.add('write', start)
     return pair[0] if rgb is not None else pair[1]
@@ -314,7 +314,7 @@ def infer(image:str|None=None, # an image file, a folder of images or a glob pat
           out:str='prediction.png', # the overlay file (one image) or folder (several)
           threshold:float|None=None, # probability above which a pixel is defect; None: the run's
           tiled:bool=False, # tiled inference at native resolution
-          precision:str='auto', # auto, fp32, bf16 or fp16
+          precision:str='auto', # auto, fp32, bf16, fp16, or int8 (with --backend openvino)
           backend:str='auto', # auto (the fastest engine installed), torch, onnx or openvino
           batch_size:int|None=None, # images per forward pass; None: 8 (not with --tiled)
           masks_only:bool=False, # write the masks only, no overlays: the fastest

@@ -31,10 +31,10 @@ def timed(f, n:int) -> list:
     return out
 
 def combos() -> list:
-    "(backend, precision) pairs installed here, and what a user gets by default (auto, auto)"
+    "(backend, precision) pairs installed here (int8: OpenVINO, asked for by name), and what a user gets by default (auto, auto)"
     bf16 = _autocast_works('cpu', torch.bfloat16)
-    pairs = [('torch', 'fp32'), ('torch', 'bf16'), ('onnx', 'fp32'), ('openvino', 'fp32'), ('openvino', 'bf16')]
-    return [(b, p) for b, p in pairs if engine_installed(b) and (p == 'fp32' or bf16)] + [('auto', 'auto')]
+    pairs = [('torch', 'fp32'), ('torch', 'bf16'), ('onnx', 'fp32'), ('openvino', 'fp32'), ('openvino', 'bf16'), ('openvino', 'int8')]
+    return [(b, p) for b, p in pairs if engine_installed(b) and (p in ('fp32', 'int8') or bf16)] + [('auto', 'auto')]
 
 def make_runs(work:Path, size:tuple) -> dict:
     "A one-epoch rtseg run at `size`, and a U-Net of width 64 with random weights in a copy of its folder"
