@@ -15,7 +15,7 @@ from .data import DatasetReport, DatasetWarning, MemoryCache, check_dataset, fit
 from .metrics import TABLE_COLS, summarise, metrics_table
 from .learner import evaluate, split_scores
 from .run import Run
-from .engines import ENGINES, make_engine
+from .engines import ENGINES, ENGINE_PRECISIONS, make_engine
 
 # %% auto #0
 __all__ = ['SPLIT_CHOICES', 'SWEEP_THRESHOLDS', 'EVAL_FILES', 'REPORT_COLS', 'eval_items', 'counts_at', 'threshold_curve',
@@ -288,7 +288,7 @@ def evaluate_run(base_path:str|None=None, # the dataset root (or its DatasetRepo
                  split:str='test', # test, valid or train of the run's manifest, or all: every image of base_path
                  batch_size:int|None=None, # images per forward pass; None for the run's own, as train used
                  threshold:float|None=None, # probability above which a pixel is defect; None for the run's
-                 precision:str='fp32', # fp32, bf16, fp16 or auto
+                 precision:str='fp32', # fp32, bf16, fp16 or auto; int8 with --backend openvino
                  backend:str='torch', # the engine that runs the network: torch, onnx, openvino or auto (as defectseg_infer)
                  out:str|None=None, # where metrics.json, report.md and the figures go; None for <run>/eval_<split>/
                  overwrite:bool=False, # replace an earlier evaluation in out (only the files an evaluation writes)
@@ -297,8 +297,8 @@ def evaluate_run(base_path:str|None=None, # the dataset root (or its DatasetRepo
                  verbose:bool=True, # print the table and where the files are
                 ) -> dict:
     "Evaluate a trained run on a split or a folder; write metrics.json, report.md and figures; return the metrics"
-    split, precision = check_choice(split, '--split', SPLIT_CHOICES), check_precision(precision)
-    check_choice(backend, '--backend', ENGINES)
+    split, backend = check_choice(split, '--split', SPLIT_CHOICES), check_choice(backend, '--backend', ENGINES)
+    precision = check_precision(precision) if backend == 'torch' else check_choice(precision, '--precision', ENGINE_PRECISIONS)
     if batch_size is not None: check_batch_size(batch_size)
     if threshold is not None: check_threshold(threshold)
     check_int(n_per_class, '--n_per_class', 0, 100); check_int(n_worst, '--n_worst', 0, 100)
