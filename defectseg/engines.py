@@ -4,7 +4,7 @@
 
 # %% ../nbs/06a_engines.ipynb #07348ab0
 from __future__ import annotations
-from .core import atomic_write, check_choice, check_precision, default_device_type, device_info, file_hash, resolve_precision, AUTOCAST_DTYPES  # first: it imports fastai quietly
+from .core import atomic_write, check_choice, default_device_type, device_info, file_hash, resolve_precision, AUTOCAST_DTYPES  # first: it imports fastai quietly
 import copy, functools, gc, hashlib, importlib, io, json, os, sys, tempfile, time, warnings
 from pathlib import Path
 import numpy as np
