@@ -193,7 +193,7 @@ def evaluate(learn:Learner, # a learner of a run: defect_learner or Run.learner
              keep:bool=False, # keep 8-bit probabilities and true masks (for figures)
              native:bool=True, # score at each photograph's own size, as defectseg_infer delivers it; False: at the network's size
              masks:MemoryCache|None=None, # with native: where the own-size masks come from (full_mask); None for the loader's cache
-             engine=None, # an engine of engines.make_engine to run the network instead of learn.model (at its own precision); None: learn.model
+             engine:object|None=None, # an engine of engines.make_engine to run the network instead of learn.model (at its own precision); None: learn.model
             ) -> dict:
     "Loss and metrics of `learn` on `items` at `threshold`, overall and per class, with the per-image counts at every threshold"
     threshold = float(getattr(learn.loss_func, 'threshold', 0.5) if threshold is None else threshold)
