@@ -12,7 +12,7 @@ import torch
 import torch.nn as nn
 from fastai.torch_core import TensorImage
 from fastai.vision.data import imagenet_stats
-from .data import input_tfms
+from .data import input_tfms, load_image
 from .run import Run
 
 # %% auto #0
@@ -351,7 +351,6 @@ def calibration_images(run:Run, # the run: its split.csv and dataset give the im
                        n:int=16, # images, spread over the training split
                       ) -> np.ndarray:
     "Normalised images (n, 3, h, w) from the run's training split, as training prepares them, to calibrate int8"
-    from defectseg.data import load_image
     base = Path(str(run.config.get('base_path') or ''))
     try: files = [base/f for f in run.split().query("split == 'train'").file]
     except (OSError, ValueError) as e: raise ValueError(f"--precision int8: calibrates on the run's training images: {e}") from None
