@@ -299,7 +299,7 @@ def _check_outputs(images:list, pairs:list, out, overwrite:bool):
                               "pass --overwrite to replace them")
 
 def _write(pair:tuple, rgb:np.ndarray|None, mask:np.ndarray, out, times:StageTimes) -> Path:
-    "Write the overlay (unless `rgb` is None) and the 0/255 mask; an OSError names --out"
+    "Write the overlay (unless `rgb` is None) and the mask (a 1-bit PNG); an OSError names --out"
     start = time.perf_counter()
     try:
         if rgb is not None: write_image(pair[0], overlay(rgb, mask))
@@ -323,7 +323,7 @@ def infer(image:str|None=None, # an image file, a folder of images or a glob pat
           predictor:Predictor|None=None, # reuse a loaded predictor instead of loading ckpt
           times:StageTimes|None=None, # filled with the seconds of each stage
          ) -> tuple:
-    "Write a 0/255 mask (and an overlay) per image; return (files written: overlays, or masks without them; [(image, reason) skipped])"
+    "Write a mask (a 1-bit PNG) and, unless masks_only, an overlay per image; return (files written: overlays, or masks without them; [(image, reason) skipped])"
     if threshold is not None: check_threshold(threshold)
     if tiled and batch_size is not None: raise ValueError("--batch_size does not apply with --tiled (one image at a time): leave it out")
     batch_size = 8 if batch_size is None else check_batch_size(batch_size)
@@ -357,7 +357,7 @@ _BATCH_SIZE = Param("images per forward pass; None: 8 (not with --tiled)", int_o
 @cli_errors
 @delegates(infer, but=['progress', 'predictor', 'times'])
 def defectseg_infer(threshold:_THRESHOLD=None, batch_size:_BATCH_SIZE=None, **kwargs):
-    "Predict defect masks: write a 0/255 mask and an overlay (tinted defects, outlines) for each image"
+    "Predict defect masks: write a mask (a 1-bit PNG) and an overlay (tinted defects, outlines) for each image"
     times, start = StageTimes(), time.perf_counter()
     written, skipped = infer(threshold=threshold, batch_size=batch_size, **kwargs, times=times)
     what = 'masks' if kwargs.get('masks_only') else 'overlays and masks'
