@@ -357,8 +357,8 @@ def calibration_images(run:Run, # the run: its split.csv and dataset give the im
     files = [f for f in files if f.is_file()]
     if not files: raise ValueError(f"--precision int8: calibrates on the run's training images, and its dataset {base} does not hold them")
     pick = [files[i] for i in np.linspace(0, len(files) - 1, min(n, len(files))).round().astype(int)]
-    mean, std = (np.array(s, np.float32)[:, None, None] for s in run.stats)
-    return np.stack([(load_image(f, size).transpose(2, 0, 1) / np.float32(255) - mean) / std for f in pick]).astype(np.float32)
+    x = TensorImage(torch.from_numpy(np.stack([load_image(f, size) for f in pick])).permute(0, 3, 1, 2))
+    return _pixel_tfms(run.stats, torch.device('cpu'))(x).as_subclass(torch.Tensor).numpy()   # training's own normalisation
 
 # %% ../nbs/06a_engines.ipynb #ab217d2c
 def int8_onnx(source:bytes, # an fp32 ONNX model (onnx_bytes)
@@ -370,7 +370,9 @@ def int8_onnx(source:bytes, # an fp32 ONNX model (onnx_bytes)
     from onnxruntime.quantization.shape_inference import quant_pre_process
     class Reader(CalibrationDataReader):
         def __init__(self): self.rest = iter(calib)
-        def get_next(self): return next(({'image': x[None]} for x in self.rest), None)
+        def get_next(self):
+            x = next(self.rest, None)
+            return None if x is None else {'image': x[None]}
     with tempfile.TemporaryDirectory() as d:
         f32, pre, q = (Path(d)/n for n in ('f32.onnx', 'pre.onnx', 'int8.onnx'))
         f32.write_bytes(source)
