@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #271d3fdc
 from __future__ import annotations
-import ast, contextlib, functools, hashlib, importlib, os, platform, signal, stat, sys, threading, warnings
+import ast, contextlib, functools, hashlib, importlib, os, platform, signal, stat, struct, sys, threading, warnings, zlib
 from pathlib import Path
 
 def _interrupted_at_start(signum, frame):
@@ -30,7 +30,8 @@ __all__ = ['CLASSES', 'ALL_CLASSES', 'CODES', 'MASK_DIRS', 'PREFIXES', 'IMG_EXTS
            'check_threshold', 'check_seed', 'check_count', 'check_side', 'check_batch_size', 'check_choice',
            'check_precision', 'resolve_precision', 'accepted_precisions', 'Interrupted', 'cli_errors', 'defectseg_info',
            'check_folder', 'check_regular_file', 'dataset_root_of', 'check_output', 'atomic_write', 'file_hash',
-           'cli_none', 'int_or_None', 'float_or_None', 'os_errors', 'write_image', 'import_graph', 'import_cycle']
+           'cli_none', 'int_or_None', 'float_or_None', 'os_errors', 'bilevel_png', 'write_image', 'import_graph',
+           'import_cycle']
 
 # %% ../nbs/00_core.ipynb #c81785a3
 CLASSES = ('oil', 'scratch', 'stain')          # the defect classes, in the order used by every table
@@ -334,6 +335,18 @@ def os_errors(flag:str, path):
         raise err from None
 
 # %% ../nbs/00_core.ipynb #797ad3e0
+def _png_chunk(kind:bytes, data:bytes) -> bytes: return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data))
+
+def bilevel_png(mask:np.ndarray, # uint8 (H, W): 0 is black, anything else white
+                level:int=1, # zlib's compression level: 1, the fastest, already packs a mask to a few kB
+               ) -> bytes:
+    "The bytes of a 1-bit greyscale PNG of `mask`: rows packed 8 pixels a byte, no filter, one zlib stream"
+    h, w = mask.shape
+    rows = np.zeros((h, (w + 7) // 8 + 1), np.uint8)   # each row starts with its filter type, 0 (none)
+    rows[:, 1:] = np.packbits(mask != 0, axis=1)
+    return (b'\x89PNG\r\n\x1a\n' + _png_chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 1, 0, 0, 0, 0))
+            + _png_chunk(b'IDAT', zlib.compress(rows.tobytes(), level)) + _png_chunk(b'IEND', b''))
+
 def write_image(path, # the file to write; its suffix picks the format (.png, .jpg, ...)
                 image:np.ndarray, # uint8 RGB (H, W, 3) or grey (H, W)
                 quality:int=95, # JPEG quality
@@ -344,13 +357,13 @@ def write_image(path, # the file to write; its suffix picks the format (.png, .j
     path = Path(path)
     assert image.dtype == np.uint8 and image.ndim in (2, 3), f"write_image: uint8 (H, W) or (H, W, 3) expected, not {image.dtype} {image.shape}"
     assert not bilevel or (image.ndim == 2 and path.suffix.lower() == '.png'), f"write_image: bilevel is for a grey mask written as .png, not {path.name}"
-    a = cv2.cvtColor(image, cv2.COLOR_RGB2BGR) if image.ndim == 3 else image
-    params = ([cv2.IMWRITE_JPEG_QUALITY, quality] if path.suffix.lower() in ('.jpg', '.jpeg') else
-              [cv2.IMWRITE_PNG_BILEVEL, 1] if bilevel else [])
-    try: ok, data = cv2.imencode(path.suffix.lower(), a, params)
-    except cv2.error: ok = False
-    if not ok: raise OSError(f"{path}: could not be encoded as {path.suffix or 'an image (no suffix)'}")
-    with atomic_write(path) as tmp_file: tmp_file.write_bytes(data.tobytes())
+    if bilevel: data = bilevel_png(image)
+    else:
+        a = cv2.cvtColor(image, cv2.COLOR_RGB2BGR) if image.ndim == 3 else image
+        try: ok, data = cv2.imencode(path.suffix.lower(), a, [cv2.IMWRITE_JPEG_QUALITY, quality] if path.suffix.lower() in ('.jpg', '.jpeg') else [])
+        except cv2.error: ok = False
+        if not ok: raise OSError(f"{path}: could not be encoded as {path.suffix or 'an image (no suffix)'}")
+    with atomic_write(path) as tmp_file: tmp_file.write_bytes(data)
     return path
 
 # %% ../nbs/00_core.ipynb #d0c2c442

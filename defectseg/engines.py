@@ -5,8 +5,9 @@
 # %% ../nbs/06a_engines.ipynb #07348ab0
 from __future__ import annotations
 from .core import atomic_write, check_choice, default_device_type, device_info, file_hash, resolve_precision, AUTOCAST_DTYPES  # first: it imports fastai quietly
-import copy, functools, gc, hashlib, importlib, io, json, os, sys, tempfile, time, warnings
+import copy, functools, gc, hashlib, importlib, io, json, os, sys, tempfile, threading, time, warnings
 from pathlib import Path
+import cv2
 import numpy as np
 import torch
 import torch.nn as nn
@@ -16,11 +17,11 @@ from .data import input_tfms, load_image
 from .run import Run
 
 # %% auto #0
-__all__ = ['ENGINES', 'PRECISIONS_OF', 'ENGINE_PRECISIONS', 'engine_installed', 'openvino_bf16', 'auto_engine',
-           'MatrixAdaptiveAvgPool', 'exportable', 'onnx_bytes', 'export_onnx', 'cache_folder', 'cached_file',
-           'engine_cache', 'cpu_threads', 'onnx_session', 'Engine', 'TorchEngine', 'pixels_onnx', 'OnnxEngine',
-           'OpenVinoEngine', 'build_engine', 'probs_ms', 'fastest_engine', 'make_engine', 'calibration_images',
-           'int8_onnx', 'int8_cache']
+__all__ = ['ENGINES', 'PRECISIONS_OF', 'ENGINE_PRECISIONS', 'GRAPH_FORM', 'engine_installed', 'openvino_bf16', 'auto_engine',
+           'MatrixAdaptiveAvgPool', 'exportable', 'onnx_bytes', 'export_onnx', 'engine_graph', 'cache_folder',
+           'cached_file', 'engine_cache', 'cpu_threads', 'onnx_session', 'Engine', 'TorchEngine', 'pixels_onnx',
+           'OnnxEngine', 'OpenVinoEngine', 'build_engine', 'probs_ms', 'fastest_engine', 'make_engine',
+           'calibration_images', 'int8_onnx', 'int8_cache']
 
 # %% ../nbs/06a_engines.ipynb #0c9d5f5e
 ENGINES = ('auto', 'torch', 'onnx', 'openvino')   # what --backend accepts
@@ -121,6 +122,42 @@ def export_onnx(ckpt, # a run folder, its export.pkl, or a .pth with config.json
     with atomic_write(path) as tmp_file: tmp_file.write_bytes(data)
     return path
 
+# %% ../nbs/06a_engines.ipynb #d209255c
+def _resize_node(m, onnx, size:tuple):
+    "The last node of model `m` when it is a plain bilinear resize (half-pixel, no antialias) of one channel to `size`, with the shape it resizes; else (None, None)"
+    g = m.graph
+    inferred = onnx.shape_inference.infer_shapes(m, data_prop=True).graph   # folds the shape arithmetic that gives the resize its size
+    dims = {v.name: [d.dim_value for d in v.type.tensor_type.shape.dim] for v in [*inferred.value_info, *inferred.output]}
+    last = next((n for n in g.node if g.output[0].name in n.output), None)
+    if last is None or last.op_type != 'Resize': return None, None
+    a = {x.name: onnx.helper.get_attribute_value(x) for x in last.attribute}
+    plain = (a.get('mode') == b'linear' and a.get('coordinate_transformation_mode', b'half_pixel') in (b'half_pixel', b'pytorch_half_pixel')
+             and not a.get('antialias', 0) and 'axes' not in a)
+    src = dims.get(last.input[0], [])
+    ok = plain and dims.get(g.output[0].name, [])[1:] == [1, *size] and len(src) == 4 and src[1] == 1 and all(src[2:])
+    return (last, src[2:]) if ok else (None, None)
+
+def engine_graph(model:nn.Module, # the network (logits out)
+                 size:tuple, # (h, w) of the input
+                ) -> bytes:
+    "`onnx_bytes` of `model`, ending before a last bilinear resize of its logits (the engines resize them); the whole graph when it ends otherwise"
+    source = onnx_bytes(model, size)
+    onnx = importlib.import_module('onnx'); m = onnx.load_from_string(source); g = m.graph   # onnx_bytes found it
+    last, hw = _resize_node(m, onnx, tuple(size))
+    if last is None: return source
+    out, cut = g.output[0].name, last.input[0]
+    g.node.remove(last)
+    for n in g.node:   # the resize's input becomes the output, under the output's name
+        n.input[:] = [out if i == cut else i for i in n.input]; n.output[:] = [out if o == cut else o for o in n.output]
+    needed, keep = {out}, []
+    for n in reversed(list(g.node)):   # drop what only fed the resize (its size arithmetic)
+        if set(n.output) & needed: keep.append(n); needed.update(i for i in n.input if i)
+    g.ClearField('node'); g.node.extend(reversed(keep))
+    kept = [t for t in g.initializer if t.name in needed]; g.ClearField('initializer'); g.initializer.extend(kept)
+    kept = [v for v in g.value_info if v.name in needed and v.name != out]; g.ClearField('value_info'); g.value_info.extend(kept)
+    for d, n in zip(g.output[0].type.tensor_type.shape.dim[1:], (1, *hw)): d.dim_value = n
+    return m.SerializeToString()
+
 # %% ../nbs/06a_engines.ipynb #d56bd228
 def cache_folder() -> Path:
     "Where exported graphs are kept: $DEFECTSEG_CACHE, else defectseg/engines in the user's cache folder"
@@ -142,11 +179,15 @@ def cached_file(name:str, # the file's name in the cache folder
         except OSError: continue
     raise OSError(f"{folders[0]}: cannot write {name} there, nor in {folders[1]}")
 
+GRAPH_FORM = 2   # in the cached graphs' names: a change to what engine_graph makes never serves an older graph
+
+def _graph_name(run:Run, size:tuple) -> str: return f"{run.config['model']}-{size[0]}x{size[1]}-{file_hash(run.weights)[:16]}-g{GRAPH_FORM}"
+
 def engine_cache(run:Run, # the run whose network is exported
                  size, # (h, w) of the input
                 ) -> Path:
-    "The run's network as ONNX at `size`: exported once into `cache_folder()`, named by the checkpoint's SHA-256"
-    return cached_file(f"{run.config['model']}-{size[0]}x{size[1]}-{file_hash(run.weights)[:16]}.onnx", lambda: onnx_bytes(run.model(), size))
+    "The run's network as the engines run it (`engine_graph`) at `size`: exported once into `cache_folder()`, named by the checkpoint's SHA-256"
+    return cached_file(f"{_graph_name(run, size)}.onnx", lambda: engine_graph(run.model(), size))
 
 # %% ../nbs/06a_engines.ipynb #9ccc77f4
 def cpu_threads() -> int:
@@ -173,6 +214,17 @@ def onnx_session(source, # an .onnx file, ONNX bytes, or a PyTorch model (export
 def _pixel_tfms(stats:tuple, device:torch.device):
     "training's input transforms for `stats`, kept for the next batch"
     return input_tfms(stats, device)
+
+def _at_size(logits:np.ndarray, hw:tuple) -> np.ndarray:
+    "Logits (B, 1, h', w') of a graph cut before its last resize (`engine_graph`), resized to `hw` by that rule (bilinear, half-pixel); unchanged at `hw`"
+    if logits.shape[-2:] == tuple(hw): return logits
+    return np.stack([cv2.resize(l, (hw[1], hw[0]), interpolation=cv2.INTER_LINEAR) for l in logits[:, 0]])[:, None]
+
+def _probs_at(out:np.ndarray, hw:tuple) -> np.ndarray:
+    "Probabilities (B, h, w) from a pixels graph's output: its probabilities at `hw`, or the smaller logits of a cut graph, resized, then a sigmoid"
+    if out.shape[-2:] == tuple(hw): return out[:, 0].copy()
+    x = _at_size(out, hw)[:, 0]
+    with np.errstate(over='ignore'): return np.reciprocal(1 + np.exp(-x, out=x), out=x)   # exp overflows to inf for logits below -88: probability 0
 
 class Engine:
     "What every engine shares: `probs` turns uint8 RGB images into defect probabilities, normalised as in training"
@@ -205,19 +257,20 @@ class TorchEngine(Engine):
 def pixels_onnx(source, # an .onnx file or ONNX bytes from onnx_bytes
                 stats:tuple, # (mean, std) of the normalisation, per channel
                ) -> bytes:
-    "The graph of `source` taking uint8 RGB 'pixels' (B, h, w, 3) and giving 'probs' (B, 1, h, w): training's normalisation before, a sigmoid after"
+    "The graph of `source` taking uint8 RGB 'pixels' (B, h, w, 3) and giving 'probs' (B, 1, h, w): training's normalisation before, a sigmoid after (not when the logits are smaller: see `_probs_at`)"
     _require('onnx'); onnx = importlib.import_module('onnx'); from onnx import helper, numpy_helper, TensorProto
     m = onnx.load_from_string(source) if isinstance(source, bytes) else onnx.load(str(source))
     g = m.graph
     image, logits = g.input[0], g.output[0]
     dims = [[d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim] for v in (image, logits)]
+    cut = dims[1][2:] != dims[0][2:] and all(isinstance(d, int) for d in dims[1][2:])   # logits smaller than the input: the sigmoid waits for the resize
     g.initializer.extend(numpy_helper.from_array(255 * np.array(v, np.float32).reshape(1, 3, 1, 1), n) for n, v in zip(('pixel_mean', 'pixel_std'), stats))
     pre = [helper.make_node('Transpose', ['pixels'], ['pixels_nchw'], perm=[0, 3, 1, 2]),   # on the bytes: a quarter of the float traffic
            helper.make_node('Cast', ['pixels_nchw'], ['pixels_float'], to=TensorProto.FLOAT),
            helper.make_node('Sub', ['pixels_float', 'pixel_mean'], ['pixels_centred']),
            helper.make_node('Div', ['pixels_centred', 'pixel_std'], [image.name])]
     for i, node in enumerate(pre): g.node.insert(i, node)
-    g.node.append(helper.make_node('Sigmoid', [logits.name], ['probs']))
+    g.node.append(helper.make_node('Identity' if cut else 'Sigmoid', [logits.name], ['probs']))
     g.input.remove(image); g.input.insert(0, helper.make_tensor_value_info('pixels', TensorProto.UINT8, [*dims[0][:1], *dims[0][2:], 3]))
     g.output.remove(logits); g.output.append(helper.make_tensor_value_info('probs', TensorProto.FLOAT, dims[1]))
     return m.SerializeToString()
@@ -228,52 +281,58 @@ class OnnxEngine(Engine):
     def __init__(self, source, precision:str='auto', threads:int|None=None, spin:bool=True, **kwargs):
         if precision not in ('auto', 'fp32'): raise ValueError(f"--precision {precision}: ONNX Runtime runs fp32 only; use --backend openvino or torch")
         self.precision, self.session = 'fp32', onnx_session(source, threads=threads, spin=spin)
-        self.source, self.threads, self.spin, self.pixel_sessions = source, threads, spin, {}
+        self.source, self.threads, self.spin, self.pixel_sessions, self._lock = source, threads, spin, {}, threading.Lock()
 
     def __call__(self, x:torch.Tensor) -> torch.Tensor:
-        return torch.from_numpy(self.session.run(None, {'image': x.numpy()})[0])
+        return torch.from_numpy(_at_size(self.session.run(None, {'image': x.numpy()})[0], x.shape[-2:]))
 
     def probs(self, rgbs:np.ndarray, stats:tuple) -> np.ndarray:
-        if stats not in self.pixel_sessions: self.pixel_sessions[stats] = onnx_session(pixels_onnx(self.source, stats), threads=self.threads, spin=self.spin)
-        return self.pixel_sessions[stats].run(None, {'pixels': rgbs})[0][:, 0]
+        with self._lock:   # the workers of a folder run share one session: ONNX Runtime's run is thread-safe
+            if stats not in self.pixel_sessions: self.pixel_sessions[stats] = onnx_session(pixels_onnx(self.source, stats), threads=self.threads, spin=self.spin)
+        return _probs_at(self.pixel_sessions[stats].run(None, {'pixels': rgbs})[0], rgbs.shape[1:3])
 
 # %% ../nbs/06a_engines.ipynb #b9e17f42
 class OpenVinoEngine(Engine):
     "OpenVINO on the CPU, f32 or bf16, compiled once per input shape; `probs` runs uint8 pixels with the normalisation and sigmoid in the graph"
     name, device, channels_last = 'openvino', torch.device('cpu'), False
-    def __init__(self, source, precision:str='auto', threads:int|None=None, hint:str='LATENCY', **kwargs):
+    def __init__(self, source, precision:str='auto', threads:int|None=None, hint:str='LATENCY', streams:int=1, **kwargs):
         self.ov = _require('openvino')
         if precision == 'auto': precision = 'bf16' if openvino_bf16() else 'fp32'
         if precision not in ('fp32', 'bf16', 'int8'): raise ValueError(f"--precision {precision}: OpenVINO runs fp32, bf16 or int8 on a CPU")
         self.precision, self.core, self.source, self.compiled = precision, self.ov.Core(), source, {}
-        self.options = {'PERFORMANCE_HINT': hint, 'INFERENCE_PRECISION_HINT': 'bf16' if precision == 'bf16' else 'f32',
-                        'INFERENCE_NUM_THREADS': threads or cpu_threads()}
+        self._lock, self._local = threading.Lock(), threading.local()
+        threads = threads or max(1, cpu_threads() // streams)   # per inference
+        self.options = {'PERFORMANCE_HINT': hint if streams == 1 else 'THROUGHPUT', 'INFERENCE_PRECISION_HINT': 'bf16' if precision == 'bf16' else 'f32',
+                        'INFERENCE_NUM_THREADS': threads * streams, **({'NUM_STREAMS': streams} if streams > 1 else {})}
 
     def _request(self, shape:tuple, stats:tuple|None=None):
-        "The infer request for a normalised batch of `shape`, or with `stats` for uint8 pixels (B, h, w, 3)"
-        key = (shape, stats)
-        if key not in self.compiled:
-            model = self.core.read_model(self.source if isinstance(self.source, bytes) else str(self.source))
-            model.reshape([shape[0], 3, *shape[1:3]] if stats else list(shape))
-            if stats: model = _pixels_graph(self.ov, model, stats)
-            self.compiled[key] = self.core.compile_model(model, 'CPU', self.options).create_infer_request()
-        return self.compiled[key]
+        "This thread's infer request for a normalised batch of `shape`, or with `stats` for uint8 pixels (B, h, w, 3); compiled once per shape"
+        key, requests = (shape, stats), self._local.__dict__.setdefault('requests', {})   # a request per calling thread: streams run side by side
+        if key not in requests:
+            with self._lock:
+                if key not in self.compiled:
+                    model = self.core.read_model(self.source if isinstance(self.source, bytes) else str(self.source))
+                    model.reshape([shape[0], 3, *shape[1:3]] if stats else list(shape))
+                    if stats: model = _pixels_graph(self.ov, model, stats)
+                    self.compiled[key] = self.core.compile_model(model, 'CPU', self.options)
+            requests[key] = self.compiled[key].create_infer_request()
+        return requests[key]
 
     def __call__(self, x:torch.Tensor) -> torch.Tensor:
-        return torch.from_numpy(self._request(tuple(x.shape)).infer({0: x.numpy()})[0].copy())
+        return torch.from_numpy(_at_size(self._request(tuple(x.shape)).infer({0: x.numpy()})[0], x.shape[-2:]).copy())
 
     def probs(self, rgbs:np.ndarray, stats:tuple) -> np.ndarray:
-        return self._request(rgbs.shape, stats).infer({0: rgbs})[0][:, 0].copy()
+        return _probs_at(self._request(rgbs.shape, stats).infer({0: rgbs})[0], rgbs.shape[1:3])
 
 def _pixels_graph(ov, model, stats:tuple):
-    "`model` taking uint8 RGB (B, h, w, 3): to float, minus 255 * mean, over 255 * std, as training's transforms; a sigmoid on the output"
+    "`model` taking uint8 RGB (B, h, w, 3): to float, minus 255 * mean, over 255 * std, as training's transforms; a sigmoid on the output unless it is smaller than the input"
     from openvino.preprocess import PrePostProcessor
     import openvino.opset13 as ops
     ppp = PrePostProcessor(model)
     ppp.input().tensor().set_element_type(ov.Type.u8).set_layout(ov.Layout('NHWC'))
     ppp.input().model().set_layout(ov.Layout('NCHW'))
     ppp.input().preprocess().convert_element_type(ov.Type.f32).mean([255. * m for m in stats[0]]).scale([255. * s for s in stats[1]])
-    ppp.output().postprocess().custom(lambda out: ops.sigmoid(out).output(0))
+    if list(model.output(0).get_shape())[2:] == list(model.input(0).get_shape())[2:]: ppp.output().postprocess().custom(lambda out: ops.sigmoid(out).output(0))
     return ppp.build()
 
 # %% ../nbs/06a_engines.ipynb #c7cf09ca
@@ -290,7 +349,7 @@ def build_engine(name:str, # 'torch', 'onnx' or 'openvino' (installed)
         if not isinstance(model, Run): raise ValueError("--precision int8 needs a training run: its training images calibrate the int8 graph")
         return OpenVinoEngine(int8_cache(model, size), 'int8', **kwargs)
     if name == 'torch': return TorchEngine(model.model() if isinstance(model, Run) else model, device, precision, **kwargs)
-    source = engine_cache(model, size) if isinstance(model, Run) else onnx_bytes(model, size)
+    source = engine_cache(model, size) if isinstance(model, Run) else engine_graph(model, size)
     return (OnnxEngine if name == 'onnx' else OpenVinoEngine)(source, precision, **kwargs)
 
 def probs_ms(engine, # an engine
@@ -314,7 +373,7 @@ def fastest_engine(run:Run, # the run whose network runs
     cpu = torch.device('cpu')
     if len(names) <= 1: return build_engine(names[0] if names else 'torch', run, size, cpu, precision, **kwargs)
     here = json.dumps([device_info()['name'], cpu_threads(), precision, names, sorted(map(str, kwargs.items()))])
-    name = f"auto-{run.config['model']}-{size[0]}x{size[1]}-{file_hash(run.weights)[:16]}-{hashlib.sha256(here.encode()).hexdigest()[:12]}.json"
+    name = f"auto-{_graph_name(run, size)}-{hashlib.sha256(here.encode()).hexdigest()[:12]}.json"
     built = {}
     def measure() -> bytes:
         times = {}
@@ -331,7 +390,7 @@ def make_engine(model, # an nn.Module, or a Run (its network, exported once into
                 backend:str='auto', # 'auto', 'torch', 'onnx' or 'openvino'
                 device:str|None=None, # where PyTorch runs; None for the best device here (the other engines run on the CPU)
                 precision:str='auto', # 'auto', 'fp32', 'bf16', 'fp16' or 'int8' (OpenVINO, a run), as each engine accepts
-                **kwargs, # engine options: channels_last (torch), threads, spin (onnx), hint (openvino)
+                **kwargs, # engine options: channels_last (torch), threads, spin (onnx), hint and streams (openvino)
                ):
     "The engine that runs the network; an engine asked for by name but not installed falls back to PyTorch with a note"
     check_choice(backend, '--backend', ENGINES); check_choice(precision, '--precision', ENGINE_PRECISIONS)
@@ -385,5 +444,5 @@ def int8_cache(run:Run, # the run whose network is quantised
                size:tuple, # (h, w) of the input
               ) -> Path:
     "The run's network as an int8 ONNX graph at `size`: quantised once, on its training images, into `cache_folder()`"
-    name = f"{run.config['model']}-{size[0]}x{size[1]}-{file_hash(run.weights)[:16]}-int8.onnx"
+    name = f"{_graph_name(run, size)}-int8.onnx"
     return cached_file(name, lambda: int8_onnx(engine_cache(run, size).read_bytes(), calibration_images(run, size)))

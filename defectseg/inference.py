@@ -9,6 +9,7 @@ from .core import (IMG_EXTS, cli_errors, write_image, int_or_None, float_or_None
 import collections, glob, sys, threading, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable
 import cv2
 import numpy as np
 import torch.nn as nn
@@ -19,12 +20,12 @@ from fastprogress.fastprogress import progress_bar
 from fastai.vision.data import imagenet_stats
 from .data import read_image, input_tfms
 from .run import Run
-from .learner import upsample_proba   # the one resize rule: evaluation scores what this delivers
+from .learner import upsample_proba, upsample_mask   # the one resize rule: evaluation scores what this delivers
 from .engines import make_engine, cpu_threads
 
 # %% auto #0
 __all__ = ['tile_grid', 'blend_window', 'Predictor', 'overlay', 'StageTimes', 'predict_many', 'find_images', 'output_paths',
-           'infer', 'defectseg_infer']
+           'infer', 'folder_options', 'defectseg_infer']
 
 # %% ../nbs/07_inference.ipynb #18faa64e
 def tile_grid(size,              # (H, W) of the image
@@ -60,7 +61,7 @@ class Predictor:
                  tile_batch:int=8, # tiles per forward pass
                  backend:str='auto', # 'auto' (the fastest engine installed), 'torch', 'onnx' or 'openvino'
                  engine:object|None=None, # an engine from make_engine, instead of building one
-                 **engine_kw, # engine options: channels_last (torch), threads, spin (onnx), hint (openvino)
+                 **engine_kw, # engine options: channels_last (torch), threads, spin (onnx), hint and streams (openvino)
                 ):
         self.config, self.size = config, (int(config['img_h']), int(config['img_w']))
         self.threshold = float(config.get('threshold', 0.5)) if threshold is None else check_threshold(threshold)
@@ -139,7 +140,9 @@ def predict(self:Predictor,
            ) -> np.ndarray:
     "The 0/1 uint8 defect mask of `image` at its own size: probability above the threshold"
     thr = self.threshold if threshold is None else check_threshold(threshold)
-    return (self.predict_proba(image, tiled=tiled, full_size=full_size, scale=scale) > thr).view(np.uint8)   # a view: no copy
+    if tiled or not full_size: return (self.predict_proba(image, tiled=tiled, full_size=full_size, scale=scale) > thr).view(np.uint8)   # a view: no copy
+    rgb, hw = read_image(image, self.size)
+    return upsample_mask(self.probs(rgb)[0], hw, thr)
 
 # %% ../nbs/07_inference.ipynb #6878dc18
 def overlay(rgb:np.ndarray, # uint8 RGB image (H, W, 3)
@@ -194,25 +197,19 @@ def _decode(image, size, full:bool, times:StageTimes) -> tuple:
 def _mask(prob:np.ndarray, hw:tuple, threshold:float, times:StageTimes) -> np.ndarray:
     "The 0/1 mask of `prob` at size `hw`: the probability resized, then thresholded"
     start = time.perf_counter()
-    mask = (upsample_proba(prob, hw) > threshold).view(np.uint8)
+    mask = upsample_mask(prob, hw, threshold)
     times.add('resize', start)
     return mask
 
 # %% ../nbs/07_inference.ipynb #e5fff8b2
-def _batched(predictor:Predictor, decoded, batch_size:int, times:StageTimes):
-    "(image, full pixels, probabilities, (H, W), error) per decoded image, the network run on batches of `batch_size`"
-    batch = []
-    def run():
-        start = time.perf_counter()
-        probs = predictor.probs([d[1] for d in batch])
-        times.add('network', start)
-        out = [(d[0], d[2], p, d[3], None) for d, p in zip(batch, probs)]
-        batch.clear(); return out
-    for d in decoded:
-        if d[4] is not None: yield d; continue
-        batch.append(d)
-        if len(batch) == batch_size: yield from run()
-    if batch: yield from run()
+def _chunk(predictor:Predictor, images:list, tiled:bool, full:bool, finish, times:StageTimes) -> list:
+    "`finish` of (image, full pixels, probabilities, (H, W), error) for each of `images`: decoded, then the network on them as one batch (tiled: one by one)"
+    decoded = [_decode(i, None if tiled else predictor.size, full, times) for i in images]
+    good = [d for d in decoded if d[4] is None]
+    start = time.perf_counter()
+    probs = iter([predictor.predict_proba(d[2], tiled=True) for d in good] if tiled else predictor.probs([d[1] for d in good]) if good else [])
+    times.add('network', start)
+    return [finish((d[0], d[2], None if d[4] else next(probs), d[3], d[4])) for d in decoded]
 
 # %% ../nbs/07_inference.ipynb #e5fff8b3
 def predict_many(predictor:Predictor, # the predictor
@@ -222,27 +219,30 @@ def predict_many(predictor:Predictor, # the predictor
                  tiled:bool=False, # tiled inference (one image at a time)
                  progress:bool=True, # a progress bar with images/s
                  pixels:bool=True, # also yield the full-size pixels (for an overlay); False: decode for the network only
-                 workers:int|None=None, # decoding and resizing threads; None: one per core
+                 workers:int|None=None, # threads that each decode a batch, run the network on it and finish it; None: one per core
                  times:StageTimes|None=None, # filled with the seconds of each stage
+                 then:Callable|None=None, # called in the worker that made each result (to write it, say); what it returns is yielded
                 ):
-    "Yield (image, full-size pixels or None, 0/1 mask or None, error or None) for every image; unreadable images are reported, not raised"
+    "Yield (image, full-size pixels or None, 0/1 mask or None, error or None) for every image, or `then` of it; unreadable images are reported, not raised"
     assert batch_size >= 1 and (threshold is None or 0 < threshold < 1), (batch_size, threshold)
     thr, images = predictor.threshold if threshold is None else threshold, list(images)
     times = StageTimes() if times is None else times
     bar = progress_bar(range(len(images)), leave=False) if progress and len(images) > 1 else None
     start, done = time.perf_counter(), 0
     if bar is not None: bar.update(0)
-    with ThreadPoolExecutor(workers or cpu_threads()) as pool:
-        decoded = _in_order(pool, lambda i: _decode(i, None if tiled else predictor.size, pixels or tiled, times), images, 2 * batch_size)
-        if tiled: probs = ((i, big, None if err else predictor.predict_proba(big, tiled=True), hw, err) for i, _, big, hw, err in decoded)
-        else: probs = _batched(predictor, decoded, batch_size, times)
-        finish = lambda r: (r[0], r[1], None if r[4] else _mask(r[2], r[3], thr, times), r[4])
-        for result in _in_order(pool, finish, probs, 2 * batch_size):
-            done += 1
+    def finish(r):
+        res = (r[0], r[1], None if r[4] else _mask(r[2], r[3], thr, times), r[4])
+        return res if then is None else then(res)
+    step, workers = 1 if tiled else batch_size, workers or cpu_threads()
+    chunks = [images[i:i + step] for i in range(0, len(images), step)]
+    with ThreadPoolExecutor(workers) as pool:   # each worker takes a batch from decoding to writing: no stage waits on another
+        for results in _in_order(pool, lambda c: _chunk(predictor, c, tiled, pixels or tiled, finish, times), chunks, workers):
+            for result in results:
+                done += 1
+                yield result
             if bar is not None:
                 bar.comment = f"{done / (time.perf_counter() - start):.1f} images/s"
                 bar.update(done)
-            yield result
 
 # %% ../nbs/07_inference.ipynb #2e93557b
 _GLOB_CHARS = set('*?[')
@@ -331,22 +331,26 @@ def infer(image:str|None=None, # an image file, a folder of images or a glob pat
     single = len(images) == 1 and Path(image).expanduser().is_file()
     pairs = output_paths(images, out, single)
     _check_outputs(images, pairs, out, overwrite)
-    predictor = predictor or Predictor.from_run(ckpt, precision=precision, backend=backend, spin=len(images) == 1)
+    predictor = predictor or Predictor.from_run(ckpt, precision=precision, backend=backend, **(dict(spin=True) if len(images) == 1 else folder_options()))
     try: pairs[0][0].parent.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise OSError(f"--out {out}: cannot create the folder ({e.strerror or e})") from None
     times = StageTimes() if times is None else times
     return _write_all(predictor, images, dict(zip(images, pairs)), out, batch_size, threshold, tiled, not masks_only, progress, times)
 
 # %% ../nbs/07_inference.ipynb #0d787daa
+def folder_options() -> dict:
+    "Engine options for a folder: a stream per core, each inference on one thread (OpenVINO, ONNX Runtime), no spinning: each worker runs its own batch"
+    return dict(threads=1, streams=cpu_threads(), spin=False)
+
 def _write_all(predictor, images, paths, out, batch_size, threshold, tiled, overlays, progress, times) -> tuple:
-    "Predict every image and write its outputs in a thread pool, as the next batch runs"
-    written, skipped, pending = [], [], collections.deque()
-    with ThreadPoolExecutor(cpu_threads()) as pool:
-        for img, rgb, mask, err in predict_many(predictor, images, batch_size, threshold, tiled, progress, overlays, times=times):
-            if err is not None: skipped.append((img, err)); continue
-            pending.append(pool.submit(_write, paths[img], rgb if overlays else None, mask, out, times))
-            while pending and (pending[0].done() or len(pending) > 2 * batch_size): written.append(pending.popleft().result())
-        written += [f.result() for f in pending]
+    "Predict every image and write its outputs in the worker threads that make the masks, as the next batch runs"
+    def write(r):
+        img, rgb, mask, err = r
+        return (img, err) if err is not None else (_write(paths[img], rgb if overlays else None, mask, out, times), None)
+    written, skipped = [], []
+    for res, err in predict_many(predictor, images, batch_size, threshold, tiled, progress, overlays, times=times, then=write):
+        if err is None: written.append(res)
+        else: skipped.append((res, err))
     return sorted(written), skipped
 
 # %% ../nbs/07_inference.ipynb #9d0b3154

@@ -24,9 +24,9 @@ from .data import MemoryCache
 from .metrics import seg_metrics, seg_counts, summarise, threshold_counts, bootstrap_ci, SUMMARY_KEYS, SCORE_KEYS
 
 # %% auto #0
-__all__ = ['AutocastPrecision', 'defect_learner', 'quiet_training', 'upsample_proba', 'SplitCounter', 'split_scores',
-           'per_image_rows', 'EngineModel', 'evaluate', 'plot_history', 'export_learner', 'model_options', 'memory_dls',
-           'training_speed']
+__all__ = ['AutocastPrecision', 'defect_learner', 'quiet_training', 'upsample_proba', 'upsample_mask', 'SplitCounter',
+           'split_scores', 'per_image_rows', 'EngineModel', 'evaluate', 'plot_history', 'export_learner',
+           'model_options', 'memory_dls', 'training_speed']
 
 # %% ../nbs/05_learner.ipynb #fa5b89bb
 class AutocastPrecision(MixedPrecision):
@@ -88,6 +88,14 @@ def upsample_proba(prob:np.ndarray, # float32 probabilities at the network's siz
                   ) -> np.ndarray:
     "The probability map at size `hw`, bilinear, as `defectseg_infer` resizes it before thresholding"
     return prob if prob.shape == tuple(hw) else cv2.resize(prob, (hw[1], hw[0]), interpolation=cv2.INTER_LINEAR)
+
+def upsample_mask(prob:np.ndarray, # float32 probabilities at the network's size (h, w)
+                  hw:tuple, # the photograph's own (H, W)
+                  threshold:float, # probability above which a pixel is defect
+                 ) -> np.ndarray:
+    "The 0/1 uint8 mask at size `hw`: `upsample_proba`, then above `threshold`; all 0 at once when no probability comes near it"
+    if prob.max() < threshold * (1 - 1e-6): return np.zeros(hw, np.uint8)   # a bilinear value never exceeds the largest of its neighbours
+    return (upsample_proba(prob, hw) > threshold).view(np.uint8)
 
 class SplitCounter(Callback):
     "Per-image counts at each of `thresholds` and per-image loss of every batch `validate` sees, at the network's size and (given `items`) at each photograph's own"
