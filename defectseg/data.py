@@ -527,7 +527,7 @@ def resize_rgb(rgb:np.ndarray, # uint8 RGB (H, W, 3)
               ) -> np.ndarray:
     "`rgb` resized to `size` with an antialiased bilinear filter (Pillow's `BILINEAR`, within one grey level)"
     if rgb.shape[:2] == tuple(size): return rgb
-    x = torch.from_numpy(np.ascontiguousarray(rgb)).permute(2, 0, 1)[None]   # channels-last uint8: PyTorch's vectorised path
+    x = torch.from_numpy(np.require(rgb, requirements=['C', 'W'])).permute(2, 0, 1)[None]   # channels-last uint8: PyTorch's vectorised path (copied only if read-only)
     planes = torch.nn.functional.interpolate(x, size=tuple(size), mode='bilinear', antialias=True)[0].numpy()   # (3, h, w)
     return cv2.merge(list(planes))   # interleaved (h, w, 3): many times sooner than a NumPy transpose
 

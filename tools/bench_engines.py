@@ -11,7 +11,8 @@ import torch
 from PIL import Image
 from defectseg.core import device_info, versions, _autocast_works
 from defectseg.engines import engine_installed, openvino_bf16, cpu_threads
-from defectseg.inference import Predictor, StageTimes, infer
+from defectseg.inference import Predictor, StageTimes, infer, folder_options
+from defectseg.learner import upsample_mask
 from defectseg.data import make_tiny_dataset, read_image
 from defectseg.learner import quiet_training
 from defectseg.models import build_model, model_flops
@@ -77,7 +78,7 @@ def measure(name:str, run:Run, backend:str, precision:str, photo:Path, small:Pat
     pixels = timed(lambda: pred.probs(rgb), reps)             # uint8 pixels to probabilities: normalisation, network, sigmoid
     latency = timed(lambda: pred.predict(photo), reps)       # 1080p JPEG in, full-size 0/1 mask out
     at_size = timed(lambda: pred.predict(small), reps)        # a JPEG of the network's size: the network plus the least around it
-    busy = Predictor.from_run(run, backend=backend, precision=precision, spin=False)   # as defectseg_infer builds it for a folder
+    busy = Predictor.from_run(run, backend=backend, precision=precision, **folder_options())   # as defectseg_infer builds it for a folder
     busy.probs([np.zeros((*busy.size, 3), np.uint8)] * min(8, len(list(folder.iterdir()))))   # compiled for the folder's batches first
     rates = {}
     for overlays in (False, True) if with_overlays else (False,):
@@ -90,6 +91,12 @@ def measure(name:str, run:Run, backend:str, precision:str, photo:Path, small:Pat
                 forward_ms=min(forward), forward_median_ms=statistics.median(forward), probs_ms=min(pixels), predict_1080p_ms=statistics.median(latency),
                 predict_at_size_ms=statistics.median(at_size), folder_masks_per_s=rates[False][0], folder_shares=rates[False][1],
                 folder_with_overlays_per_s=rates.get(True, (None,))[0], folder_with_overlays_shares=rates.get(True, (None, None))[1])
+
+def mask_ms(size:tuple, photo:tuple, reps:int) -> dict:
+    "Milliseconds of `upsample_mask` from the network's size to the photograph's: a map with no probability near the threshold, and one with a defect"
+    empty = np.full(size, 0.02, np.float32)
+    blob = empty.copy(); blob[size[0] // 3: size[0] // 2, size[1] // 3: size[1] // 2] = 0.9
+    return {k: statistics.median(timed(lambda: upsample_mask(m, photo, 0.5), reps)) for k, m in (('empty', empty), ('defect', blob))}
 
 def matmul_peak(n:int=4096, reps:int=5) -> dict:
     "GFLOP/s of the best of `reps` n x n matmuls, fp32 and bf16, with the engines' threads"
@@ -125,7 +132,7 @@ def main():
                                    auto={r['model']: r['engine'].split(': ')[1] for r in rows if r['engine'].startswith('auto')},
                                    threads=cpu_threads(), versions={k: v for k, v in versions().items() if v}),
                       quick=args.quick, size=size, photo=shape, folder_images=n_folder, rows=rows, seed_unet_ms=seed_ms,
-                      rtseg_gflop=flops / 1e9, matmul_gflops=matmul_peak(1024 if args.quick else 4096))
+                      rtseg_gflop=flops / 1e9, mask_ms=mask_ms(size, shape, reps), matmul_gflops=matmul_peak(1024 if args.quick else 4096))
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(json.dumps(result, indent=1))
         print(f"wrote {args.out}")
