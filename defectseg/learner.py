@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_learner.ipynb #e03170cb
 from __future__ import annotations
-import importlib, inspect, io, time, warnings
+import importlib, inspect, io, math, time, warnings
 from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 import cv2, numpy as np, pandas as pd, torch
@@ -89,13 +89,33 @@ def upsample_proba(prob:np.ndarray, # float32 probabilities at the network's siz
     "The probability map at size `hw`, bilinear, as `defectseg_infer` resizes it before thresholding"
     return prob if prob.shape == tuple(hw) else cv2.resize(prob, (hw[1], hw[0]), interpolation=cv2.INTER_LINEAR)
 
+def _period(n:int, N:int) -> tuple:
+    "The fewest source pixels, and the target pixels they make, after which resizing n to N repeats its pattern"
+    g = math.gcd(n, N); return n // g, N // g
+
+def _window(near:np.ndarray, n:int, N:int) -> tuple:
+    "(source start, end, target start, end, kept target start, end, relative) of the rows (or columns) to resize around `near`'s"
+    p, P = _period(n, N)
+    i = np.flatnonzero(near)
+    s0, s1 = max(0, (i[0] - 1) // p * p - p), min(n, -(-(i[-1] + 2) // p) * p + p)   # whole periods, one more each side
+    t0, t1 = s0 // p * P, s1 // p * P
+    return s0, s1, t0, t1, 0 if s0 == 0 else P, (t1 - t0) - (0 if s1 == n else P)   # the margin period is dropped: the crop clamps there
+
 def upsample_mask(prob:np.ndarray, # float32 probabilities at the network's size (h, w)
                   hw:tuple, # the photograph's own (H, W)
                   threshold:float, # probability above which a pixel is defect
                  ) -> np.ndarray:
-    "The 0/1 uint8 mask at size `hw`: `upsample_proba`, then above `threshold`; all 0 at once when no probability comes near it"
-    if prob.max() < threshold * (1 - 1e-6): return np.zeros(hw, np.uint8)   # a bilinear value never exceeds the largest of its neighbours
-    return (upsample_proba(prob, hw) > threshold).view(np.uint8)
+    "The 0/1 uint8 mask at size `hw`: `upsample_proba`, then above `threshold`, resizing only around the probabilities near it"
+    near = prob >= threshold * (1 - 1e-6)   # a bilinear value never exceeds the largest of its neighbours
+    if not near.any(): return np.zeros(hw, np.uint8)
+    (h, w), (H, W) = prob.shape, hw
+    if max(_period(h, H)[0], _period(w, W)[0]) > 32: return (upsample_proba(prob, hw) > threshold).view(np.uint8)   # no short repeat
+    r0, r1, R0, R1, a0, a1 = _window(near.any(1), h, H)
+    c0, c1, C0, C1, b0, b1 = _window(near.any(0), w, W)
+    part = cv2.resize(np.ascontiguousarray(prob[r0:r1, c0:c1]), (C1 - C0, R1 - R0), interpolation=cv2.INTER_LINEAR)   # the same weights as the whole map's
+    mask = np.zeros(hw, np.uint8)
+    mask[R0 + a0:R0 + a1, C0 + b0:C0 + b1] = part[a0:a1, b0:b1] > threshold
+    return mask
 
 class SplitCounter(Callback):
     "Per-image counts at each of `thresholds` and per-image loss of every batch `validate` sees, at the network's size and (given `items`) at each photograph's own"
