@@ -233,7 +233,8 @@ def predict_many(predictor:Predictor, # the predictor
     def finish(r):
         res = (r[0], r[1], None if r[4] else _mask(r[2], r[3], thr, times), r[4])
         return res if then is None else then(res)
-    step, workers = 1 if tiled else batch_size, workers or cpu_threads()
+    workers = workers or cpu_threads()
+    step = 1 if tiled else max(1, min(batch_size, -(-len(images) // workers)))   # a few images: every worker still gets some
     chunks = [images[i:i + step] for i in range(0, len(images), step)]
     with ThreadPoolExecutor(workers) as pool:   # each worker takes a batch from decoding to writing: no stage waits on another
         for results in _in_order(pool, lambda c: _chunk(predictor, c, tiled, pixels or tiled, finish, times), chunks, workers):

@@ -1,7 +1,8 @@
 """Every inference engine and precision side by side, for rtseg and the reference U-Net (width 64) at 288x512.
 
-Writes nbs/experiments/engines_bench.json, which the Engines section of nbs/benchmarks.ipynb shows, and prints the tables.
-Run it on a quiet machine: `python tools/bench_engines.py` (about 5 to 8 minutes on 2 cores); `--quick` is a smoke test
+Writes nbs/experiments/engines_bench.json, which the Engines section of nbs/benchmarks.ipynb shows, keeps a copy of each full run
+in nbs/experiments/engines_runs/ (the page compares them: this machine's speed varies), and prints the rows.
+Run it on a quiet machine: `python tools/bench_engines.py` (about 15 minutes on 2 cores); `--quick` is a smoke test
 (tiny sizes, a few images; its figures mean nothing).
 """
 import argparse, json, os, shutil, statistics, sys, tempfile, time
@@ -122,10 +123,10 @@ def main():
         for name, run in runs.items():
             big = name == 'unet64' and not args.quick
             for backend, precision in combos():
-                rows.append(measure(name, run, backend, precision, photo, small, four if big else folder, work, 3 if big else reps, not big))
+                rows.append(measure(name, run, backend, precision, photo, small, four if big else folder, work, 7 if big else reps, not big))
                 print(json.dumps(rows[-1]), flush=True)
         unet = runs['unet64'].model()
-        seed_ms = statistics.median(timed(lambda: seed_path(unet, small, size), 3 if not args.quick else 1))
+        seed_ms = statistics.median(timed(lambda: seed_path(unet, small, size), 7 if not args.quick else 1))
         flops = model_flops(runs['rtseg'].model(), size)
         info = device_info()
         result = dict(machine=dict(**info, load_average=os.getloadavg(), openvino_bf16=openvino_bf16(),
@@ -135,6 +136,9 @@ def main():
                       rtseg_gflop=flops / 1e9, mask_ms=mask_ms(size, shape, reps), matmul_gflops=matmul_peak(1024 if args.quick else 4096))
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(json.dumps(result, indent=1))
+        if not args.quick:   # every full run is kept too: this machine's speed varies from run to run
+            (RUNS := Path(args.out).parent/'engines_runs').mkdir(exist_ok=True)
+            (RUNS/f"{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(json.dumps(result, indent=1))
         print(f"wrote {args.out}")
     finally: shutil.rmtree(work, ignore_errors=True)
 
