@@ -420,7 +420,7 @@ def calibration_images(run:Run, # the run: its split.csv and dataset give the im
     return _pixel_tfms(run.stats, torch.device('cpu'))(x).as_subclass(torch.Tensor).numpy()   # training's own normalisation
 
 # %% ../nbs/06a_engines.ipynb #ab217d2c
-def int8_onnx(source:bytes, # an fp32 ONNX model (onnx_bytes)
+def int8_onnx(source:bytes, # an fp32 ONNX model (engine_graph)
               calib:np.ndarray, # normalised calibration images (N, 3, h, w)
              ) -> bytes:
     "`source` quantised to int8 (QDQ: per-channel int8 weights, uint8 activations) by ONNX Runtime's static quantisation on `calib`"

@@ -311,7 +311,7 @@ def evaluate_run(base_path:str|None=None, # the dataset root (or its DatasetRepo
     if split == 'all' and run.config.get('base_path') and report.root == Path(run.config['base_path']).expanduser().resolve():
         warnings.warn(f"--split all on {report.root}, the dataset the run was trained on: the numbers include its training images")
     threshold = run.threshold if threshold is None else threshold
-    learn = run.learner(run.dataloaders(items.image, batch_size, cache=fitting_cache(report.cache, run.size, run.config.get('mask_thresh', 0.1))))
+    learn = run.learner(run.dataloaders(items.image, batch_size, cache=fitting_cache(report.cache, run.size, run.mask_thresh)))
     engine = None if backend == 'torch' else make_engine(run, run.config, backend, device=learn.dls.device.type, precision=precision)
     kw = dict(threshold=threshold, thresholds=SWEEP_THRESHOLDS, precision=precision, bs=batch_size or learn.dls.bs,
               engine=None if getattr(engine, 'name', 'torch') == 'torch' else engine)

@@ -195,9 +195,9 @@ class EngineModel(torch.nn.Module):
 
 def _validate(learn:Learner, dl, counter:SplitCounter, precision:str, engine=None) -> str:
     "One `validate` pass of `dl` through `counter`, in `precision` without the learner's own precision callbacks (or through `engine`); the precision used"
+    own = [cb for cb in learn.cbs if isinstance(cb, (ChannelsLast, MixedPrecision))]
     if engine is not None:
         model, learn.model = learn.model, EngineModel(engine, learn.dls.device)
-        own = [cb for cb in learn.cbs if isinstance(cb, (ChannelsLast, MixedPrecision))]
         try:
             with learn.removed_cbs(own), learn.no_bar(): learn.validate(dl=dl, cbs=[counter])
         finally: learn.model = model
@@ -205,7 +205,6 @@ def _validate(learn:Learner, dl, counter:SplitCounter, precision:str, engine=Non
     device_type = next(learn.model.parameters()).device.type
     prec = resolve_precision(precision, device_type)
     learn.model.to(memory_format=torch.contiguous_format if prec == 'fp32' else torch.channels_last)
-    own = [cb for cb in learn.cbs if isinstance(cb, (ChannelsLast, MixedPrecision))]
     with learn.removed_cbs(own), learn.no_bar(), torch.autocast(device_type, dtype=AUTOCAST_DTYPES[prec], enabled=prec != 'fp32'):
         learn.validate(dl=dl, cbs=[counter])
     return prec

@@ -146,6 +146,10 @@ class Run:
         "The probability above which a pixel is defect"
         return float(self.config.get('threshold') or 0.5)
     @property
+    def mask_thresh(self) -> float|str:
+        "How its training targets were resized (data.resize_mask's thresh): 0.1 for a run from before the option"
+        return self.config.get('mask_thresh', 0.1)
+    @property
     def stats(self) -> tuple:
         "(mean, std) of the run's normalisation; ImageNet's where the run recorded none"
         norm = self.config.get('normalize')
@@ -233,7 +237,7 @@ def dataloaders(self:Run,
     items = [Path(o) for o in items]
     if not items: raise ValueError("no images given")
     everything = lambda o: [[0], list(range(len(o)))]
-    dblock = defect_datablock(everything, self.size, cache=cache, stats=self.stats, mask_thresh=self.config.get('mask_thresh', 0.1))
+    dblock = defect_datablock(everything, self.size, cache=cache, stats=self.stats, mask_thresh=self.mask_thresh)
     return dblock.dataloaders(items, bs=bs or self.config.get('batch_size') or 8, **kwargs)
 
 @patch
